@@ -1,0 +1,76 @@
+// swift-tools-version: 6.1
+import PackageDescription
+
+let package = Package(
+    name: "steward",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "steward", targets: ["steward"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+    ],
+    targets: [
+        // Pure: resource model, keys, planner, plan, spans, evaluation math.
+        .target(
+            name: "StewardCore",
+            dependencies: [.product(name: "Crypto", package: "swift-crypto")]
+        ),
+        // YAML → resources + diagnostics.
+        .target(
+            name: "StewardManifests",
+            dependencies: ["StewardCore", "Yams"]
+        ),
+        // libgit2 from Debian's libgit2-dev.
+        .systemLibrary(
+            name: "CLibGit2",
+            pkgConfig: "libgit2",
+            providers: [.apt(["libgit2-dev"])]
+        ),
+        .target(
+            name: "StewardGit",
+            dependencies: ["CLibGit2", .product(name: "Logging", package: "swift-log")]
+        ),
+        // Ports, reconciler, applier.
+        .target(
+            name: "StewardRuntime",
+            dependencies: ["StewardCore", .product(name: "Logging", package: "swift-log")]
+        ),
+        .target(
+            name: "StewardStore",
+            dependencies: ["StewardRuntime", "StewardCore", .product(name: "GRDB", package: "GRDB.swift")]
+        ),
+        .target(
+            name: "StewardLocal",
+            dependencies: ["StewardRuntime", "StewardCore", .product(name: "Logging", package: "swift-log")]
+        ),
+        // Composition root and command line.
+        .executableTarget(
+            name: "steward",
+            dependencies: [
+                "StewardCore", "StewardManifests", "StewardGit", "StewardRuntime",
+                "StewardStore", "StewardLocal",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        // Benchmarks: `make bench`, never part of `make test`.
+        .executableTarget(
+            name: "steward-bench",
+            dependencies: ["StewardCore", "StewardManifests", "StewardGit", "StewardRuntime"]
+        ),
+
+        .testTarget(name: "StewardCoreTests", dependencies: ["StewardCore"], resources: [.copy("Golden")]),
+        .testTarget(name: "StewardManifestsTests", dependencies: ["StewardManifests", "StewardCore", "StewardGit"]),
+        .testTarget(name: "StewardGitTests", dependencies: ["StewardGit"]),
+        .testTarget(name: "StewardRuntimeTests", dependencies: ["StewardRuntime", "StewardCore"]),
+        .testTarget(name: "StewardStoreTests", dependencies: ["StewardStore", "StewardRuntime", "StewardCore"]),
+        .testTarget(name: "StewardLocalTests", dependencies: ["StewardLocal", "StewardRuntime", "StewardCore", "StewardStore", "StewardGit", "StewardManifests"]),
+        .testTarget(name: "StewardCLITests", dependencies: ["steward"]),
+    ],
+    swiftLanguageModes: [.v6]
+)

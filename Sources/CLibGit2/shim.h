@@ -1,0 +1,11 @@
+#ifndef STEWARD_CLIBGIT2_SHIM_H
+#define STEWARD_CLIBGIT2_SHIM_H
+
+#include <git2.h>
+
+/* git_libgit2_opts is variadic and cannot be called from Swift: one wrapper per option used. */
+static inline int steward_git_set_owner_validation(int enabled) {
+    return git_libgit2_opts(GIT_OPT_SET_OWNER_VALIDATION, enabled);
+}
+
+#endif

@@ -1,0 +1,51 @@
+/// Every resource declared at one commit, decoded and validated.
+public struct ManifestSet: Sendable, Hashable {
+    /// Sorted by kind (dependency order), then name.
+    public private(set) var resources: [Resource]
+
+    public init(_ resources: [Resource]) {
+        self.resources = resources.sorted { $0.id < $1.id }
+    }
+
+    public subscript(id: ResourceID) -> Resource? {
+        resources.first { $0.id == id }
+    }
+
+    /// The Project, if one is declared.
+    public var project: (Resource, ProjectSpec)? {
+        for r in resources { if case .project(let p) = r.spec { return (r, p) } }
+        return nil
+    }
+
+    public var datasets: [(Resource, DatasetSpec)] {
+        resources.compactMap { r in if case .dataset(let s) = r.spec { (r, s) } else { nil } }
+    }
+
+    public var pipelines: [(Resource, PipelineSpec)] {
+        resources.compactMap { r in if case .pipeline(let s) = r.spec { (r, s) } else { nil } }
+    }
+
+    public var evaluations: [(Resource, EvaluationSpec)] {
+        resources.compactMap { r in if case .evaluation(let s) = r.spec { (r, s) } else { nil } }
+    }
+
+    public var endpoints: [(Resource, EndpointSpec)] {
+        resources.compactMap { r in if case .endpoint(let s) = r.spec { (r, s) } else { nil } }
+    }
+
+    public var releases: [(Resource, ReleaseSpec)] {
+        resources.compactMap { r in if case .release(let s) = r.spec { (r, s) } else { nil } }
+    }
+
+    public func dataset(named name: String) -> DatasetSpec? {
+        datasets.first { $0.0.name == name }?.1
+    }
+
+    public func pipeline(named name: String) -> PipelineSpec? {
+        pipelines.first { $0.0.name == name }?.1
+    }
+
+    public func endpoint(named name: String) -> EndpointSpec? {
+        endpoints.first { $0.0.name == name }?.1
+    }
+}
