@@ -143,22 +143,6 @@ public struct ReconcileRecord: Sendable, Hashable, Codable {
     }
 }
 
-/// The condition of one resource as of a reconcile.
-public struct ResourceCondition: Sendable, Hashable, Codable {
-    public var resource: ResourceID
-    public var condition: Condition
-    /// The full commit id the condition was computed from.
-    public var revision: String
-    public var updatedAt: Instant
-
-    public init(resource: ResourceID, condition: Condition, revision: String, updatedAt: Instant) {
-        self.resource = resource
-        self.condition = condition
-        self.revision = revision
-        self.updatedAt = updatedAt
-    }
-}
-
 /// Errors of a state store.
 public enum StoreError: Error, Sendable, CustomStringConvertible {
     case locked(by: LockHolder)

@@ -1,0 +1,126 @@
+/// What exists in the world, as observed by list calls at the start of a reconcile.
+public struct ObservedState: Sendable, Hashable, Codable {
+    public var images: [ObservedImage]
+    public var moduleCopies: [ObservedModuleCopy]
+    public var runs: [ObservedRun]
+    public var spans: [ObservedSpan]
+
+    public init(images: [ObservedImage] = [], moduleCopies: [ObservedModuleCopy] = [], runs: [ObservedRun] = [],
+                spans: [ObservedSpan] = []) {
+        self.images = images
+        self.moduleCopies = moduleCopies
+        self.runs = runs
+        self.spans = spans
+    }
+
+    /// A digest of everything observed except ages, so a saved plan can tell when the world moved.
+    public var digest: String {
+        var lines: [String] = []
+        lines += images.map { "image \($0.name):\($0.tree) \($0.state.rawValue)" }
+        lines += moduleCopies.map { "modules \($0.destination) \($0.tree)" }
+        lines += runs.map { "run \($0.id) \($0.state.rawValue)" }
+        lines += spans.map { "span \($0.root) \($0.number) \($0.state.rawValue)" }
+        return ContentKey.digest(of: lines.sorted().joined(separator: "\n"))
+    }
+}
+
+/// The state of long-running work, common to builds, runs and jobs.
+public enum WorkState: String, Sendable, Hashable, Codable {
+    case pending
+    case running
+    case succeeded
+    case failed
+    case cancelled
+
+    /// Whether the work has ended, one way or another.
+    public var isFinished: Bool { self == .succeeded || self == .failed || self == .cancelled }
+}
+
+/// An image, built or being built.
+public struct ObservedImage: Sendable, Hashable, Codable {
+    public var name: String
+    /// The tag: a tree id.
+    public var tree: String
+    public var state: WorkState
+    /// The build's id, when a build made it.
+    public var buildID: String?
+    public var startedAt: Instant?
+    public var message: String?
+
+    public init(name: String, tree: String, state: WorkState, buildID: String? = nil, startedAt: Instant? = nil,
+                message: String? = nil) {
+        self.name = name
+        self.tree = tree
+        self.state = state
+        self.buildID = buildID
+        self.startedAt = startedAt
+        self.message = message
+    }
+}
+
+/// A completed copy of a modules folder at `<destination>/<tree>/`.
+public struct ObservedModuleCopy: Sendable, Hashable, Codable {
+    public var destination: StorageURI
+    public var tree: String
+
+    public init(destination: StorageURI, tree: String) {
+        self.destination = destination
+        self.tree = tree
+    }
+}
+
+/// A pipeline run Steward started (recognised by its labels).
+public struct ObservedRun: Sendable, Hashable, Codable {
+    public var id: String
+    public var pipeline: String
+    public var key: String
+    public var attempt: Int
+    public var commit: String?
+    public var imageTree: String?
+    public var modulesTree: String?
+    public var spans: [Int]
+    public var state: WorkState
+    public var createdAt: Instant
+    public var finishedAt: Instant?
+    public var message: String?
+
+    public init(id: String, pipeline: String, key: String, attempt: Int, commit: String? = nil, imageTree: String? = nil,
+                modulesTree: String? = nil, spans: [Int] = [], state: WorkState, createdAt: Instant,
+                finishedAt: Instant? = nil, message: String? = nil) {
+        self.id = id
+        self.pipeline = pipeline
+        self.key = key
+        self.attempt = attempt
+        self.commit = commit
+        self.imageTree = imageTree
+        self.modulesTree = modulesTree
+        self.spans = spans
+        self.state = state
+        self.createdAt = createdAt
+        self.finishedAt = finishedAt
+        self.message = message
+    }
+}
+
+/// A span folder `span-<N>` under a Dataset's root.
+public struct ObservedSpan: Sendable, Hashable, Codable {
+    /// `_SUCCESS` written, or no marker at all (made outside Steward): usable.
+    /// Only `_STEWARD_IN_PROGRESS`: Steward was writing it and stopped.
+    public enum State: String, Sendable, Hashable, Codable {
+        case complete
+        case external
+        case inProgress = "in-progress"
+
+        public var isComplete: Bool { self != .inProgress }
+    }
+
+    public var root: StorageURI
+    public var number: Int
+    public var state: State
+
+    public init(root: StorageURI, number: Int, state: State) {
+        self.root = root
+        self.number = number
+        self.state = state
+    }
+}

@@ -1,0 +1,171 @@
+/// What the applier needs to carry out one change, by operation.
+public enum ChangeDetail: Sendable, Hashable, Codable {
+    case buildImage(BuildImage)
+    case copyModules(CopyModules)
+    case runPipeline(RunPipeline)
+    case cancelRun(CancelRun)
+    case prepareSpan(PrepareSpan)
+    /// Nothing to do but look again later.
+    case wait(Wait)
+}
+
+/// Build the image of a Pipeline from a folder of the repository at a commit.
+public struct BuildImage: Sendable, Hashable, Codable {
+    public var pipeline: String
+    /// Image repository without tag.
+    public var imageName: String
+    /// The tag: the tree id of the context without the modules folder.
+    public var tree: String
+    public var context: RepositoryPath
+    /// Left out of the image (the modules folder), when it lies inside the context.
+    public var excluding: RepositoryPath?
+    public var dockerfile: RepositoryPath
+    public var commit: String
+    /// `local.build`, run once inside the exported folder on the local provider.
+    public var localBuild: String?
+
+    public init(pipeline: String, imageName: String, tree: String, context: RepositoryPath, excluding: RepositoryPath?,
+                dockerfile: RepositoryPath, commit: String, localBuild: String?) {
+        self.pipeline = pipeline
+        self.imageName = imageName
+        self.tree = tree
+        self.context = context
+        self.excluding = excluding
+        self.dockerfile = dockerfile
+        self.commit = commit
+        self.localBuild = localBuild
+    }
+
+    /// `name:tree`.
+    public var reference: String { "\(imageName):\(tree)" }
+}
+
+/// Copy a modules folder at a commit to `<destination>/<tree id>/`.
+public struct CopyModules: Sendable, Hashable, Codable {
+    public var source: RepositoryPath
+    public var tree: String
+    public var destination: StorageURI
+    public var commit: String
+
+    public init(source: RepositoryPath, tree: String, destination: StorageURI, commit: String) {
+        self.source = source
+        self.tree = tree
+        self.destination = destination
+        self.commit = commit
+    }
+
+    /// Where the copy lands.
+    public var target: StorageURI { destination.appending(tree) }
+}
+
+/// Start one attempt of a pipeline run.
+public struct RunPipeline: Sendable, Hashable, Codable {
+    /// Deterministic: the pipeline name, the key and the attempt (`pipelineJobId` on Vertex).
+    public var runID: String
+    public var pipeline: String
+    public var displayName: String
+    public var attempt: Int
+    public var key: String
+    public var commit: String
+    public var template: TemplateSource
+    public var root: StorageURI
+    /// Expanded parameters.
+    public var parameters: [String: ParameterValue]
+    public var spans: [Int]
+    public var datasetRoot: StorageURI?
+    /// `name:tag`, when the Pipeline declares an image.
+    public var image: String?
+    public var imageTree: String?
+    /// Where the modules were copied, when the Pipeline declares modules.
+    public var modules: StorageURI?
+    public var modulesTree: String?
+    public var serviceAccount: String?
+    public var enableCaching: Bool
+    public var outputs: PipelineSpec.Outputs?
+    public var local: PipelineSpec.LocalRun?
+    /// Labels Steward puts on the run; they make it observable without the state store.
+    public var labels: [String: String]
+
+    public init(runID: String, pipeline: String, displayName: String, attempt: Int, key: String, commit: String,
+                template: TemplateSource, root: StorageURI, parameters: [String: ParameterValue], spans: [Int],
+                datasetRoot: StorageURI?, image: String?, imageTree: String?, modules: StorageURI?, modulesTree: String?,
+                serviceAccount: String?, enableCaching: Bool, outputs: PipelineSpec.Outputs?,
+                local: PipelineSpec.LocalRun?, labels: [String: String]) {
+        self.runID = runID
+        self.pipeline = pipeline
+        self.displayName = displayName
+        self.attempt = attempt
+        self.key = key
+        self.commit = commit
+        self.template = template
+        self.root = root
+        self.parameters = parameters
+        self.spans = spans
+        self.datasetRoot = datasetRoot
+        self.image = image
+        self.imageTree = imageTree
+        self.modules = modules
+        self.modulesTree = modulesTree
+        self.serviceAccount = serviceAccount
+        self.enableCaching = enableCaching
+        self.outputs = outputs
+        self.local = local
+        self.labels = labels
+    }
+}
+
+/// Cancel a run that a newer one replaces (`concurrencyPolicy: Replace`).
+public struct CancelRun: Sendable, Hashable, Codable {
+    public var runID: String
+    public init(runID: String) { self.runID = runID }
+}
+
+/// Write span N of a Dataset: `_STEWARD_IN_PROGRESS`, then the data, then `_SUCCESS`.
+public struct PrepareSpan: Sendable, Hashable, Codable {
+    /// Where the span's samples come from.
+    public enum Source: Sendable, Hashable, Codable {
+        /// A repository folder with `train/` and `test/`, copied as it is.
+        case initial(path: RepositoryPath, tree: String, commit: String)
+        /// A collection batch, split into train and test by the dataset's `splits`.
+        case batch(StorageURI)
+    }
+
+    public var dataset: String
+    public var root: StorageURI
+    public var span: Int
+    public var source: Source
+    public var format: DataFormat
+    public var splits: DatasetSpec.Splits
+    public var classes: [String]
+    public var pattern: String?
+    public var labels: LabelSource?
+
+    public init(dataset: String, root: StorageURI, span: Int, source: Source, format: DataFormat,
+                splits: DatasetSpec.Splits, classes: [String], pattern: String? = nil, labels: LabelSource? = nil) {
+        self.dataset = dataset
+        self.root = root
+        self.span = span
+        self.source = source
+        self.format = format
+        self.splits = splits
+        self.classes = classes
+        self.pattern = pattern
+        self.labels = labels
+    }
+
+    /// `<root>/span-<N>`.
+    public var folder: StorageURI { root.appending("span-\(span)") }
+}
+
+/// Work in progress that a later reconcile observes again.
+public struct Wait: Sendable, Hashable, Codable {
+    /// What is awaited: a run id, a build, a span, …
+    public var object: String
+    /// When the awaited work started, if known; the plan shows the age.
+    public var since: Instant?
+
+    public init(object: String, since: Instant?) {
+        self.object = object
+        self.since = since
+    }
+}
