@@ -38,7 +38,7 @@ let package = Package(
         // Ports, reconciler, applier.
         .target(
             name: "StewardRuntime",
-            dependencies: ["StewardCore", .product(name: "Logging", package: "swift-log")]
+            dependencies: ["StewardCore", "StewardManifests", .product(name: "Logging", package: "swift-log")]
         ),
         .target(
             name: "StewardStore",

@@ -1,0 +1,197 @@
+import Logging
+import StewardCore
+
+/// How one change ended in an apply.
+public enum ActionOutcome: String, Sendable, Hashable, Codable {
+    /// Done within the apply.
+    case succeeded
+    /// Found already done (an id or object that existed): adopted, not repeated.
+    case adopted
+    /// Long-running work started; later reconciles observe it.
+    case started
+    /// The side effect failed.
+    case failed
+    /// Not attempted: a change it depends on failed.
+    case skipped
+    /// Not attempted yet: a change it depends on is still in progress.
+    case deferred
+
+    /// Whether changes that depend on this one may go ahead now.
+    public var unblocksDependents: Bool { self == .succeeded || self == .adopted }
+}
+
+/// The result of one change.
+public struct ActionResult: Sendable, Hashable {
+    public var change: Change
+    public var outcome: ActionOutcome
+    public var message: String?
+    public var seconds: Double
+
+    public init(change: Change, outcome: ActionOutcome, message: String? = nil, seconds: Double = 0) {
+        self.change = change
+        self.outcome = outcome
+        self.message = message
+        self.seconds = seconds
+    }
+}
+
+/// Progress of an apply, for a terminal or logs.
+public enum ApplyEvent: Sendable {
+    case began(Change)
+    case ended(ActionResult)
+}
+
+/// Where a fault can be injected by tests: right after the journal's begin entry, or right after the side effect.
+public enum FaultPoint: Sendable, Hashable {
+    case afterBegin(changeID: String)
+    case afterEffect(changeID: String)
+}
+
+/// Carries out a plan's changes in dependency order with bounded concurrency, journaling before
+/// and after every side effect. Every side effect is idempotent, so an interrupted apply is finished
+/// by the next one with nothing duplicated and nothing lost.
+public struct Applier: Sendable {
+    public var providers: Providers
+    public var source: any Source
+    public var store: any StateStore
+    public var clock: @Sendable () -> Instant
+    public var concurrency: Int
+    public var logger: Logger
+    /// Test hook: throwing here simulates a crash at that point.
+    public var faults: (@Sendable (FaultPoint) throws -> Void)?
+
+    public init(providers: Providers, source: any Source, store: any StateStore, clock: @escaping @Sendable () -> Instant,
+                concurrency: Int = 4, logger: Logger, faults: (@Sendable (FaultPoint) throws -> Void)? = nil) {
+        self.providers = providers
+        self.source = source
+        self.store = store
+        self.clock = clock
+        self.concurrency = max(1, concurrency)
+        self.logger = logger
+        self.faults = faults
+    }
+
+    /// Applies every change that is not a wait. Results are in plan order.
+    public func apply(_ plan: Plan, reconcileID: String,
+                      progress: @escaping @Sendable (ApplyEvent) -> Void = { _ in }) async throws -> [ActionResult] {
+        let actionable = plan.changes.filter { $0.action.isChange }
+        var results: [String: ActionResult] = [:]
+        var pending = actionable
+        var running: Set<String> = []
+        let known = Set(actionable.map(\.id))
+
+        try await withThrowingTaskGroup(of: ActionResult.self) { group in
+            func schedule() {
+                var index = 0
+                while index < pending.count, running.count < concurrency {
+                    let change = pending[index]
+                    let dependencies = change.dependsOn.filter { known.contains($0) }
+                    if dependencies.contains(where: { results[$0] == nil }) {
+                        index += 1
+                        continue
+                    }
+                    pending.remove(at: index)
+                    let blocked = dependencies.compactMap { results[$0] }.first { !$0.outcome.unblocksDependents }
+                    if let blocked {
+                        let outcome: ActionOutcome = (blocked.outcome == .started || blocked.outcome == .deferred) ? .deferred : .skipped
+                        let result = ActionResult(change: change, outcome: outcome,
+                                                  message: "\(blocked.change.operation.rawValue) \(blocked.outcome.rawValue)")
+                        results[change.id] = result
+                        progress(.ended(result))
+                        index = 0
+                        continue
+                    }
+                    running.insert(change.id)
+                    progress(.began(change))
+                    group.addTask { try await self.perform(change, reconcileID: reconcileID) }
+                }
+            }
+            schedule()
+            while let result = try await group.next() {
+                running.remove(result.change.id)
+                results[result.change.id] = result
+                progress(.ended(result))
+                schedule()
+            }
+            schedule()
+        }
+        return actionable.compactMap { results[$0.id] }
+    }
+
+    /// One change: journal begin, side effect, journal end. Errors of the side effect become a failed result;
+    /// a fault (crash) propagates with the journal left open.
+    func perform(_ change: Change, reconcileID: String) async throws -> ActionResult {
+        let started = clock()
+        var log = logger
+        log[metadataKey: "resource"] = "\(change.resource)"
+        log[metadataKey: "action"] = "\(change.operation.rawValue)"
+        try await store.appendJournal(JournalEntry(actionID: change.id, reconcileID: reconcileID, resource: change.resource,
+                                                   operation: change.operation, key: change.key, phase: .begin,
+                                                   at: started))
+        try faults?(.afterBegin(changeID: change.id))
+        let outcome: ActionOutcome
+        let message: String?
+        do {
+            (outcome, message) = try await effect(change, logger: log)
+        } catch let error as InjectedFault {
+            throw error
+        } catch {
+            outcome = .failed
+            message = "\(error)"
+            log.debug("action failed", metadata: ["error": "\(error)"])
+        }
+        try faults?(.afterEffect(changeID: change.id))
+        let ended = clock()
+        try await store.appendJournal(JournalEntry(actionID: change.id, reconcileID: reconcileID, resource: change.resource,
+                                                   operation: change.operation, key: change.key, phase: .end,
+                                                   outcome: outcome.rawValue, detail: message, at: ended))
+        return ActionResult(change: change, outcome: outcome, message: message, seconds: ended.seconds(since: started))
+    }
+
+    /// The side effect of one change.
+    func effect(_ change: Change, logger: Logger) async throws -> (ActionOutcome, String?) {
+        let now = clock()
+        switch change.detail {
+        case .buildImage(let build):
+            let image = try await providers.images.build(build, key: change.key ?? "", source: source)
+            try await remember(change, kind: "image", id: build.reference, at: now)
+            switch image.state {
+            case .succeeded: return (.succeeded, build.reference)
+            case .pending, .running: return (.started, "build '\(image.buildID ?? build.reference)' \(image.state.rawValue)")
+            case .failed, .cancelled:
+                return (.failed, "image build of '\(build.reference)' \(image.state.rawValue)\(image.message.map { ": \($0)" } ?? "")")
+            }
+        case .copyModules(let copy):
+            let created = try await ModuleCopier(objects: providers.objects, source: source).copy(copy)
+            try await remember(change, kind: "modules", id: copy.target.description, at: now)
+            return (created ? .succeeded : .adopted, copy.target.description)
+        case .runPipeline(let run):
+            var template: [UInt8]?
+            if case .repository(let path) = run.template { template = try await source.read(path, at: run.commit) }
+            let outcome = try await providers.pipelines.start(run, template: template)
+            try await remember(change, kind: "pipeline-run", id: run.runID, at: now)
+            return (outcome == .created ? .started : .adopted, run.runID)
+        case .cancelRun(let cancel):
+            try await providers.pipelines.cancel(runID: cancel.runID)
+            return (.succeeded, cancel.runID)
+        case .prepareSpan(let span):
+            try await SpanWriter(objects: providers.objects, source: source).write(span)
+            try await remember(change, kind: "span", id: span.folder.description, at: now)
+            return (.succeeded, span.folder.description)
+        case .wait:
+            return (.succeeded, nil)
+        }
+    }
+
+    private func remember(_ change: Change, kind: String, id: String, at: Instant) async throws {
+        try await store.upsertInventory(InventoryItem(resource: change.resource, objectKind: kind, externalID: id,
+                                                      key: change.key, createdAt: at))
+    }
+}
+
+/// The error a fault hook throws to simulate a crash.
+public struct InjectedFault: Error, Sendable, CustomStringConvertible {
+    public var point: FaultPoint
+    public init(_ point: FaultPoint) { self.point = point }
+    public var description: String { "injected fault at \(point)" }
+}

@@ -1,0 +1,52 @@
+import Foundation
+import Logging
+
+/// Logging on standard error, as text or one JSON object per line.
+enum LogSetup {
+    nonisolated(unsafe) private static var done = false
+    private static let lock = NSLock()
+
+    static func bootstrap(format: LogFormat, level: Logger.Level) {
+        lock.lock()
+        defer { lock.unlock() }
+        guard !done else { return }
+        done = true
+        LoggingSystem.bootstrap { label in
+            switch format {
+            case .text:
+                var handler = StreamLogHandler.standardError(label: label)
+                handler.logLevel = level
+                return handler
+            case .json:
+                return JSONLogHandler(label: label, logLevel: level)
+            }
+        }
+    }
+}
+
+/// One JSON object per line on standard error: time, level, message, label and metadata.
+struct JSONLogHandler: LogHandler {
+    var label: String
+    var logLevel: Logger.Level
+    var metadata: Logger.Metadata = [:]
+
+    subscript(metadataKey key: String) -> Logger.Metadata.Value? {
+        get { metadata[key] }
+        set { metadata[key] = newValue }
+    }
+
+    func log(level: Logger.Level, message: Logger.Message, metadata explicit: Logger.Metadata?, source: String,
+             file: String, function: String, line: UInt) {
+        var object: [String: Any] = [
+            "time": ISO8601DateFormatter().string(from: Date()),
+            "level": level.rawValue,
+            "message": message.description,
+            "logger": label,
+        ]
+        for (key, value) in metadata.merging(explicit ?? [:], uniquingKeysWith: { $1 }) {
+            object[key] = "\(value)"
+        }
+        guard let data = try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys]) else { return }
+        FileHandle.standardError.write(data + Data("\n".utf8))
+    }
+}

@@ -1,0 +1,34 @@
+import Foundation
+import Logging
+import StewardCore
+import StewardGit
+import StewardRuntime
+
+/// Steps the commands share.
+enum Session {
+    /// Loads the manifests, saying on standard error when uncommitted changes were not read.
+    static func load(_ repository: LibGit2Source, _ options: SourceOptions, logger: Logger) async throws -> DesiredState {
+        let reconciler = Reconciler(source: repository, path: options.manifestsPath, logger: logger)
+        if (try? await repository.hasUncommittedChanges(under: options.manifestsPath)) == true {
+            Terminal.err("note: uncommitted changes under '\(options.manifestsPath)' were not read; Steward reads committed content only")
+        }
+        return try await reconciler.load(revision: options.revision)
+    }
+
+    /// Diagnostics on standard error.
+    static func report(_ diagnostics: [Diagnostic]) {
+        for diagnostic in diagnostics { Terminal.err(diagnostic.description) }
+    }
+
+    /// A new reconcile id: time and randomness, sortable.
+    static func reconcileID(now: Instant) -> String {
+        let random = (0..<6).map { _ in String(UInt8.random(in: 0...255), radix: 16).leftPadded(2) }.joined()
+        return "r\(now.millisecondsSinceEpoch)-\(random)"
+    }
+}
+
+extension String {
+    func leftPadded(_ width: Int, with pad: Character = "0") -> String {
+        count >= width ? self : String(repeating: pad, count: width - count) + self
+    }
+}
