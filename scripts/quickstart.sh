@@ -1,0 +1,58 @@
+#!/usr/bin/env bash
+# The quickstart: makes a git repository of examples/quickstart/ in $QUICKSTART_DIR (a new
+# temporary folder when unset), runs Steward there on the local provider, and commits two
+# changes to show the seed's two branches: a module change (copy + run, no build) and an
+# image-context change (build + run). The repository and its .steward/ stay there.
+set -euo pipefail
+here=$(cd "$(dirname "$0")/.." && pwd)
+
+echo "Building steward…" >&2
+(cd "$here" && swift build --product steward >/dev/null)
+steward="$(cd "$here" && swift build --show-bin-path)/steward"
+
+dir=${QUICKSTART_DIR:-}
+if [ -z "$dir" ]; then
+  dir=$(mktemp -d "${TMPDIR:-/tmp}/steward-quickstart.XXXXXX")
+fi
+mkdir -p "$dir"
+dir=$(cd "$dir" && pwd)
+if [ -n "$(ls -A "$dir")" ]; then
+  echo "quickstart: '$dir' is not empty; set QUICKSTART_DIR to a new or empty folder" >&2
+  exit 1
+fi
+
+cp -R "$here/examples/quickstart/." "$dir/"
+cd "$dir"
+git init -q -b main
+git config user.name "Quickstart"
+git config user.email "quickstart@example.com"
+git add -A
+git commit -qm "The quickstart ML system"
+
+step() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
+run() { printf '$ %s\n' "$*"; "$@"; }
+
+step "1. The first plan: span 1 from data/, an image, a module copy and a training run"
+run "$steward" plan
+run "$steward" apply --yes --wait --poll-interval 1s
+
+step "2. A change to a module only: copy the modules and run again, no image build"
+printf '\n# Tuned: ties between neighbours go to the nearer one.\n' >> training_pipeline/models/model.py
+git commit -qam "Tune the model module"
+run "$steward" plan
+run "$steward" apply --yes --wait --poll-interval 1s
+
+step "3. A change to the image context: build a new image and run again"
+printf '\n# Prints a summary line at the end of training.\n' >> training_pipeline/train.py
+git commit -qam "Touch the training entry point"
+run "$steward" plan
+run "$steward" apply --yes --wait --poll-interval 1s
+
+step "4. Nothing changed: apply starts nothing"
+run "$steward" apply --yes
+
+step "Status"
+run "$steward" status
+
+echo
+echo "The quickstart repository and its .steward/ are in $dir"
