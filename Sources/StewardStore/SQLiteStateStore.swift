@@ -30,6 +30,9 @@ public final class SQLiteStateStore: StateStore {
             do {
                 try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
             } catch {
+                if let file = firstFileAmongAncestors(of: folder) {
+                    throw StoreError.unreadable(path: path, message: "cannot create the folder '\(folder)': '\(file)' is a file, not a folder")
+                }
                 throw StoreError.unreadable(path: path, message: "cannot create the folder '\(folder)': \(reason(of: error))")
             }
         }
@@ -102,10 +105,24 @@ public final class SQLiteStateStore: StateStore {
                 return error.message.map { "\($0) (SQLite error \(error.resultCode.rawValue))" } ?? "\(error)"
             }
         }
-        if let error = error as? CocoaError, let underlying = error.userInfo[NSUnderlyingErrorKey] as? NSError {
-            return underlying.localizedDescription
+        // Foundation's sentences, in the style of Steward's messages: lowercase, no trailing period.
+        var text = (error as NSError).localizedDescription
+        while text.hasSuffix(".") { text.removeLast() }
+        return text.prefix(1).lowercased() + text.dropFirst()
+    }
+
+    /// The nearest existing ancestor of `folder` (or `folder` itself) when it is a file, which
+    /// makes creating the folder impossible.
+    private static func firstFileAmongAncestors(of folder: String) -> String? {
+        var candidate = folder
+        while !candidate.isEmpty, candidate != "/" {
+            var isDirectory: ObjCBool = false
+            if FileManager.default.fileExists(atPath: candidate, isDirectory: &isDirectory) {
+                return isDirectory.boolValue ? nil : candidate
+            }
+            candidate = (candidate as NSString).deletingLastPathComponent
         }
-        return (error as NSError).localizedDescription
+        return nil
     }
 
     // MARK: - Journal
