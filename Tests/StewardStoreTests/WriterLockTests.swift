@@ -111,7 +111,8 @@ struct WriterLockTests {
             f.write(json.dumps({"command": "steward serve", "pid": os.getpid(), "host": "child-host",
                                 "since": "2026-11-29T02:38:32Z", "sinceMilliseconds": 1795919912000}))
             f.flush()
-            print("locked", flush=True)
+            sys.stdout.write("locked\\n")
+            sys.stdout.flush()
             time.sleep(120)
             """
         let child = Process()
@@ -120,7 +121,13 @@ struct WriterLockTests {
         let output = Pipe()
         child.standardOutput = output
         try child.run()
-        let said = String(decoding: output.fileHandleForReading.availableData, as: UTF8.self)
+        // Read the first line (pipes may deliver it in pieces); an empty read means the child exited.
+        var said = ""
+        while !said.contains("\n") {
+            let piece = output.fileHandleForReading.availableData
+            if piece.isEmpty { break }
+            said += String(decoding: piece, as: UTF8.self)
+        }
         guard said == "locked\n" else {
             kill(child.processIdentifier, SIGKILL)
             child.waitUntilExit()
