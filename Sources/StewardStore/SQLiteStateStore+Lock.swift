@@ -42,7 +42,7 @@ extension SQLiteStateStore {
 
         do {
             try LockFileRecord(holder).write(to: descriptor)
-            try await database.write { db in
+            try await database.writeToCompletion { db in
                 try db.execute(
                     sql: "INSERT OR REPLACE INTO lock_holder (id, command, pid, host, since) VALUES (1, ?, ?, ?, ?)",
                     arguments: [holder.command, holder.pid, holder.host, holder.since.millisecondsSinceEpoch])
@@ -174,7 +174,7 @@ final class FileWriterLock: WriterLock, @unchecked Sendable {
     func release() async {
         guard let descriptor = take() else { return }
         // Best effort: a stale row is harmless, because readers trust it only while the file is locked.
-        _ = try? await database.write { db in try db.execute(sql: "DELETE FROM lock_holder") }
+        try? await database.writeToCompletion { db in try db.execute(sql: "DELETE FROM lock_holder") }
         _ = ftruncate(descriptor, 0)
         _ = flock(descriptor, LOCK_UN)
         close(descriptor)

@@ -128,7 +128,7 @@ public final class SQLiteStateStore: StateStore {
     // MARK: - Journal
 
     public func appendJournal(_ entry: JournalEntry) async throws {
-        try await database.write { db in
+        try await database.writeToCompletion { db in
             try db.execute(
                 sql: """
                     INSERT INTO journal (action_id, reconcile_id, resource, operation, key, phase, outcome, detail, at)
@@ -183,7 +183,7 @@ public final class SQLiteStateStore: StateStore {
     // MARK: - Inventory
 
     public func upsertInventory(_ item: InventoryItem) async throws {
-        try await database.write { db in
+        try await database.writeToCompletion { db in
             try db.execute(
                 sql: """
                     INSERT INTO inventory (resource, object_kind, external_id, key, created_at) VALUES (?, ?, ?, ?, ?)
@@ -194,7 +194,7 @@ public final class SQLiteStateStore: StateStore {
     }
 
     public func removeInventory(resource: ResourceID, objectKind: String, externalID: String) async throws {
-        try await database.write { db in
+        try await database.writeToCompletion { db in
             try db.execute(
                 sql: "DELETE FROM inventory WHERE resource = ? AND object_kind = ? AND external_id = ?",
                 arguments: [resource.description, objectKind, externalID])
@@ -218,7 +218,7 @@ public final class SQLiteStateStore: StateStore {
     // MARK: - Reconciles
 
     public func beginReconcile(_ record: ReconcileRecord) async throws {
-        try await database.write { db in
+        try await database.writeToCompletion { db in
             try db.execute(
                 sql: """
                     INSERT INTO reconciles (id, revision, plan_digest, started_at, finished_at, outcome, summary)
@@ -234,7 +234,7 @@ public final class SQLiteStateStore: StateStore {
     /// Records how a reconcile ended; finishing an id that was never begun changes nothing
     /// (the history is for people to read, and must not fail the reconcile it describes).
     public func finishReconcile(id: String, outcome: ReconcileOutcome, finishedAt: Instant, summary: String) async throws {
-        try await database.write { db in
+        try await database.writeToCompletion { db in
             try db.execute(
                 sql: "UPDATE reconciles SET outcome = ?, finished_at = ?, summary = ? WHERE id = ?",
                 arguments: [outcome.rawValue, finishedAt.millisecondsSinceEpoch, summary, id])
@@ -262,7 +262,7 @@ public final class SQLiteStateStore: StateStore {
 
     /// Replaces all conditions in one transaction; if one resource appears twice, the last one wins.
     public func replaceConditions(_ conditions: [ResourceCondition]) async throws {
-        try await database.write { db in
+        try await database.writeToCompletion { db in
             try db.execute(sql: "DELETE FROM conditions")
             for item in conditions {
                 try db.execute(
@@ -298,7 +298,7 @@ public final class SQLiteStateStore: StateStore {
     // MARK: - Evaluations
 
     public func recordEvaluation(_ record: EvaluationRecord) async throws {
-        try await database.write { db in
+        try await database.writeToCompletion { db in
             // ON CONFLICT on the unique key only (unlike INSERT OR IGNORE, which would also
             // swallow NOT NULL or CHECK violations): the first result for a batch stands.
             try db.execute(

@@ -50,6 +50,20 @@ struct SQLiteStateStoreRecordTests {
         #expect(try await store.unfinishedActions() == [entries[3], entries[4]])
     }
 
+    @Test("a journal entry written by a cancelled task is still recorded")
+    func writeFromCancelledTask() async throws {
+        // A service being shut down is cancelled exactly when it records how its last actions ended.
+        let end = Self.entry("a", .end, at: 1, outcome: "succeeded")
+        let writer = Task { [store] in
+            while !Task.isCancelled { await Task.yield() }
+            try await store.appendJournal(end)
+        }
+        writer.cancel()
+        try await writer.value
+
+        #expect(try await store.recentJournal(limit: 1) == [end])
+    }
+
     @Test("the recent journal is newest first and limited")
     func recentJournal() async throws {
         let entries = (1...4).map { Self.entry("a\($0)", .begin, at: Int64($0)) }
