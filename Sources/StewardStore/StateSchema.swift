@@ -12,9 +12,6 @@ enum StateSchema {
         return migrator
     }
 
-    /// Tables the `v1` migration creates; a check for tests and for telling our files apart.
-    static let tablesOfV1: Set<String> = ["journal", "inventory", "reconciles", "conditions", "evaluations", "lock_holder"]
-
     private static func createTables(_ db: Database) throws {
         // `seq` is the append order: the journal's order is the order entries were written,
         // not their timestamps (clocks on two machines or after a restart may disagree).
