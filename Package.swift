@@ -33,7 +33,7 @@ let package = Package(
         ),
         .target(
             name: "StewardGit",
-            dependencies: ["CLibGit2", .product(name: "Logging", package: "swift-log")]
+            dependencies: ["CLibGit2", "StewardCore", "StewardRuntime", .product(name: "Logging", package: "swift-log")]
         ),
         // Ports, reconciler, applier.
         .target(

@@ -21,7 +21,7 @@ enum Composition {
 
     /// The state store named by `--state`.
     static func store(_ global: GlobalOptions) throws -> SQLiteStateStore {
-        let location = try StateLocation.parse(global.state)
+        let location = try StateLocation(parsing: global.state)
         return try SQLiteStateStore.open(path: location.path)
     }
 
