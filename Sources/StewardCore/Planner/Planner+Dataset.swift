@@ -1,7 +1,7 @@
 extension PlanningContext {
     /// The observed spans of a dataset root.
     func spans(of root: StorageURI) -> [ObservedSpan] {
-        observed.spans.filter { $0.root == root }
+        spansByRoot[root] ?? []
     }
 
     /// A Dataset: `span-1` from `initialSpan` while no complete span exists.

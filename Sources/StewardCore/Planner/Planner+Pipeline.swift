@@ -32,7 +32,7 @@ extension PlanningContext {
             return
         }
 
-        let runs = observed.runs.filter { $0.pipeline == resource.name }
+        let runs = runsByPipeline[resource.name] ?? []
         let current = runs.filter { $0.key == inputs.key }.sorted { $0.attempt < $1.attempt }
 
         if let done = current.last(where: { $0.state == .succeeded }) {
@@ -61,13 +61,13 @@ extension PlanningContext {
     /// Builds, copies and starts what a new run needs, following the concurrency policy.
     private mutating func planNewRun(_ resource: Resource, _ spec: PipelineSpec, inputs: RunInputs, attempt: Int,
                                      runs: [ObservedRun], failures: [ObservedRun]) {
-        let last = Planner.lastRun(of: resource.name, in: observed)
+        let last = lastRun(of: resource.name)
         let why = runReason(spec, inputs: inputs, last: last)
         var dependencies: [String] = []
         var blockedBy: String?
 
         if let image = spec.image, let tree = inputs.imageTree {
-            let existing = observed.images.filter { $0.name == image.name && $0.tree == tree }
+            let existing = (imagesByName[image.name] ?? []).filter { $0.tree == tree }
             if existing.contains(where: { $0.state == .succeeded }) {
                 // Built before (a revert, or another commit with the same context): nothing to build.
             } else if let building = existing.first(where: { !$0.state.isFinished }) {
@@ -92,7 +92,7 @@ extension PlanningContext {
             }
         }
         if let modules = spec.modules, let tree = inputs.modulesTree,
-           !observed.moduleCopies.contains(where: { $0.destination == modules.destination && $0.tree == tree }) {
+           !moduleCopies.contains(ObservedModuleCopy(destination: modules.destination, tree: tree)) {
             let id = "copy-modules/\(resource.name)/\(tree)"
             let key = ContentKey.key(["destination": modules.destination.description, "tree": tree])
             changes.append(Change(id: id, resource: resource.id, operation: .copyModules, action: .create,
@@ -179,7 +179,7 @@ extension PlanningContext {
 
         var spans: [Int] = []
         var datasetRoot: StorageURI?
-        if let name = spec.dataset, let dataset = manifests.dataset(named: name) {
+        if let name = spec.dataset, let dataset = datasetsByName[name] {
             datasetRoot = dataset.root
             spans = Spans.newest(spec.spans ?? 1, of: self.spans(of: dataset.root))
             if spans.isEmpty {
@@ -254,7 +254,7 @@ extension PlanningContext {
         if let tree = inputs.imageTree { labels["steward-image-tree"] = tree }
         if let tree = inputs.modulesTree { labels["steward-modules-tree"] = tree }
         if !inputs.spans.isEmpty { labels["steward-spans"] = inputs.spans.map(String.init).joined(separator: "_") }
-        let datasetRoot = spec.dataset.flatMap { manifests.dataset(named: $0)?.root }
+        let datasetRoot = spec.dataset.flatMap { datasetsByName[$0]?.root }
         return RunPipeline(
             runID: runID, pipeline: name, displayName: spec.displayName ?? name, attempt: attempt, key: inputs.key,
             commit: source.revision, template: spec.template, root: spec.root, parameters: inputs.parameters,

@@ -48,6 +48,12 @@ struct PlanningContext {
     let allowDeletions: Bool
     var changes: [Change] = []
     var conditions: [ResourceCondition] = []
+    // Indexes built once, so planning stays linear in the number of resources and observed objects.
+    let runsByPipeline: [String: [ObservedRun]]
+    let imagesByName: [String: [ObservedImage]]
+    let moduleCopies: Set<ObservedModuleCopy>
+    let spansByRoot: [StorageURI: [ObservedSpan]]
+    let datasetsByName: [String: DatasetSpec]
 
     init(manifests: ManifestSet, source: SourceFacts, observed: ObservedState, now: Instant, allowDeletions: Bool) {
         self.manifests = manifests
@@ -55,6 +61,16 @@ struct PlanningContext {
         self.observed = observed
         self.now = now
         self.allowDeletions = allowDeletions
+        runsByPipeline = Dictionary(grouping: observed.runs, by: \.pipeline)
+        imagesByName = Dictionary(grouping: observed.images, by: \.name)
+        moduleCopies = Set(observed.moduleCopies)
+        spansByRoot = Dictionary(grouping: observed.spans, by: \.root)
+        datasetsByName = Dictionary(manifests.datasets.map { ($0.0.name, $0.1) }, uniquingKeysWith: { a, _ in a })
+    }
+
+    /// The newest run of a pipeline, whatever its key.
+    func lastRun(of pipeline: String) -> ObservedRun? {
+        runsByPipeline[pipeline]?.max { ($0.createdAt, $0.id) < ($1.createdAt, $1.id) }
     }
 
     mutating func setCondition(_ resource: Resource, _ type: Condition.Kind, _ reason: String, _ message: String) {

@@ -51,9 +51,10 @@ public struct SourceQueries: Sendable, Hashable {
     public var changes: Set<ChangesQuery> = []
 
     public init(manifests: ManifestSet, observed: ObservedState) {
+        let runs = Dictionary(grouping: observed.runs, by: \.pipeline)
         for (resource, pipeline) in manifests.pipelines {
             if case .repository(let path) = pipeline.template { blobs.insert(path) }
-            let last = Planner.lastRun(of: resource.name, in: observed)
+            let last = runs[resource.name]?.max { ($0.createdAt, $0.id) < ($1.createdAt, $1.id) }
             if let image = pipeline.image {
                 trees.insert(TreeQuery(path: image.context, excluding: Planner.excludedModules(pipeline)))
                 if let commit = last?.commit { changes.insert(ChangesQuery(from: commit, path: image.context)) }
