@@ -64,7 +64,7 @@ let package = Package(
             dependencies: ["StewardCore", "StewardManifests", "StewardGit", "StewardRuntime"]
         ),
 
-        .testTarget(name: "StewardCoreTests", dependencies: ["StewardCore"], resources: [.copy("Golden")]),
+        .testTarget(name: "StewardCoreTests", dependencies: ["StewardCore"], exclude: ["Golden"]),
         .testTarget(name: "StewardManifestsTests", dependencies: ["StewardManifests", "StewardCore", "StewardGit"]),
         .testTarget(name: "StewardGitTests", dependencies: ["StewardGit"]),
         .testTarget(name: "StewardRuntimeTests", dependencies: ["StewardRuntime", "StewardCore"]),

@@ -1,0 +1,72 @@
+import StewardCore
+import Testing
+
+@Suite("Core values")
+struct ModelTests {
+    @Test("instants render as UTC ISO 8601")
+    func iso8601() {
+        #expect(Instant(millisecondsSinceEpoch: 0).iso8601 == "1970-01-01T00:00:00Z")
+        #expect(Instant(millisecondsSinceEpoch: 1_796_092_712_000).iso8601 == "2026-12-01T03:18:32Z")
+        #expect(Instant(millisecondsSinceEpoch: 951_782_400_000).iso8601 == "2000-02-29T00:00:00Z")
+    }
+
+    @Test("durations read like a person would say them")
+    func durations() {
+        #expect(formatDuration(seconds: 42) == "42s")
+        #expect(formatDuration(seconds: 190) == "3m 10s")
+        #expect(formatDuration(seconds: 7500) == "2h 5m")
+        #expect(formatDuration(seconds: 90000) == "1d 1h")
+    }
+
+    @Test("gs:// URIs parse and reject what Cloud Storage would")
+    func storageURIs() {
+        #expect((try? StorageURI.parse("gs://bucket/a/b/").get())?.description == "gs://bucket/a/b")
+        #expect((try? StorageURI.parse("gs://bucket").get())?.path == "")
+        #expect(throws: StorageURI.ParseError.notGS) { try StorageURI.parse("s3://bucket").get() }
+        #expect(throws: StorageURI.ParseError.badBucket("B")) { try StorageURI.parse("gs://B/x").get() }
+        #expect(throws: StorageURI.ParseError.badPath("a//b")) { try StorageURI.parse("gs://bucket/a//b").get() }
+    }
+
+    @Test("repository paths stay inside the repository")
+    func repositoryPaths() {
+        #expect((try? RepositoryPath.parse("./a/b/../c/").get())?.value == "a/c")
+        #expect(throws: RepositoryPath.ParseError.absolute) { try RepositoryPath.parse("/etc").get() }
+        #expect(throws: RepositoryPath.ParseError.leavesRepository) { try RepositoryPath.parse("a/../../b").get() }
+        #expect(RepositoryPath(unchecked: "a").contains(RepositoryPath(unchecked: "a/b")))
+        #expect(!RepositoryPath(unchecked: "a").contains(RepositoryPath(unchecked: "ab")))
+    }
+
+    @Test("placeholders expand exactly and unknown ones are refused with a suggestion")
+    func placeholders() throws {
+        let parsed = try PlaceholderString.parse("span-${spans.glob}/$${x}", known: Placeholders.pipelineParameters).get()
+        #expect(try parsed.expand(["spans.glob": "1"]).get() == "span-1/${x}")
+        let error = try #require(PlaceholderString.parse("${spans.globb}", known: Placeholders.pipelineParameters).failureValue)
+        #expect(error.message == "unknown placeholder '${spans.globb}'")
+        #expect(error.hint == "did you mean '${spans.glob}'?")
+    }
+
+    @Test("content keys ignore the order of their inputs and change with any input")
+    func keys() {
+        let a = ContentKey.key(["x": "1", "y": "2"])
+        #expect(a == ContentKey.key(["y": "2", "x": "1"]))
+        #expect(a != ContentKey.key(["x": "1", "y": "3"]))
+        #expect(a.count == 32)
+        #expect(ContentKey.key(["a": "b=c"]) != ContentKey.key(["a=b": "c"]))
+    }
+
+    @Test("diagnostics summarise as 'N errors in M files'")
+    func summary() {
+        let d = [Diagnostic(at: SourceLocation(path: "a.yaml", line: 1, column: 1), "x"),
+                 Diagnostic(at: SourceLocation(path: "a.yaml", line: 2, column: 1), "y"),
+                 Diagnostic(at: SourceLocation(path: "b.yaml", line: 1, column: 1), "z")]
+        #expect(d.summary == "3 errors in 2 files")
+        #expect(Array(d.prefix(1)).summary == "1 error in 1 file")
+    }
+}
+
+extension Result {
+    var failureValue: Failure? {
+        if case .failure(let e) = self { return e }
+        return nil
+    }
+}
