@@ -70,7 +70,7 @@ let package = Package(
         .testTarget(name: "StewardRuntimeTests", dependencies: ["StewardRuntime", "StewardCore"]),
         .testTarget(name: "StewardStoreTests", dependencies: ["StewardStore", "StewardRuntime", "StewardCore"]),
         .testTarget(name: "StewardLocalTests", dependencies: ["StewardLocal", "StewardRuntime", "StewardCore", "StewardStore", "StewardGit", "StewardManifests"]),
-        .testTarget(name: "StewardCLITests", dependencies: ["steward"]),
+        .testTarget(name: "StewardCLITests", dependencies: ["steward", "StewardStore", "StewardRuntime", "StewardCore"]),
     ],
     swiftLanguageModes: [.v6]
 )
