@@ -1,16 +1,21 @@
+import Foundation
 import StewardCore
 
 /// The folders under a local root, as `docs/local-provider.md` lays them out.
 ///
 /// The root is absolute: callers resolve a relative `local.root` against the current directory
-/// (`resolving(_:against:)`) before making a layout.
+/// (`resolving(_:against:)`) before making a layout; `init(root:)` does so itself as a fallback.
 public struct LocalLayout: Sendable, Hashable {
     /// The absolute local root, without a trailing slash.
     public var root: String
 
-    /// A layout under an absolute root; trailing slashes are dropped.
+    /// A layout under a root; trailing slashes are dropped, and a relative root is resolved
+    /// against the process's current directory.
     public init(root: String) {
-        precondition(root.hasPrefix("/"), "the local root must be absolute; resolve it first")
+        if !root.hasPrefix("/") {
+            self = Self.resolving(root, against: FileManager.default.currentDirectoryPath)
+            return
+        }
         var trimmed = Substring(root)
         while trimmed.count > 1 && trimmed.hasSuffix("/") { trimmed = trimmed.dropLast() }
         self.root = String(trimmed)

@@ -142,6 +142,11 @@ public final class LocalObjectStore: ObjectStore {
         guard !uri.path.isEmpty else {
             throw RuntimeError(code: "invalid", message: "'\(uri)' names a bucket, not an object", disposition: .stalled)
         }
+        // URIs made without `StorageURI.parse` are unchecked: never let one reach outside storage/.
+        guard !uri.bucket.contains("/"), !uri.bucket.hasPrefix("."),
+              !uri.path.split(separator: "/", omittingEmptySubsequences: false).contains(where: { $0.isEmpty || $0 == "." || $0 == ".." }) else {
+            throw RuntimeError(code: "invalid", message: "'\(uri)' is not a valid object name", disposition: .stalled)
+        }
         return layout.path(for: uri)
     }
 

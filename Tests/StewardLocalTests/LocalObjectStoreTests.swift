@@ -106,3 +106,18 @@ struct LocalObjectStoreTests {
         #expect(missing.objects.isEmpty && missing.prefixes.isEmpty)
     }
 }
+
+@Suite("Local object store names")
+struct LocalObjectStoreNameTests {
+    @Test("an object name that would leave storage/ is refused as invalid")
+    func traversal() async throws {
+        let folder = try TemporaryFolder()
+        defer { folder.remove() }
+        let store = LocalObjectStore(layout: folder.layout, logger: testLogger)
+        let error = await #expect(throws: RuntimeError.self) {
+            try await store.write(StorageURI(bucket: "bkt", path: "../../escape"), bytes: [1], contentType: nil)
+        }
+        #expect(error?.code == "invalid")
+        #expect(!FileManager.default.fileExists(atPath: folder.path + "/escape"))
+    }
+}
