@@ -1,0 +1,35 @@
+import Foundation
+import StewardCore
+
+/// `.steward-image.json`: how an image folder was made.
+struct ImageRecord: Sendable, Hashable, Codable {
+    static let fileName = ".steward-image.json"
+    static let buildLogName = ".steward-build.log"
+
+    /// The image names (repositories without tag) that use this tree; one context can serve several Pipelines.
+    var names: [String]
+    var tree: String
+    var commit: String
+    var key: String
+    var pipeline: String
+    var context: String
+    /// `running` while `local.build` runs, then `succeeded` or `failed`.
+    var state: WorkState
+    var startedAt: Instant
+    var finishedAt: Instant?
+    var message: String?
+
+    func encoded() throws -> [UInt8] {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        return Array(try encoder.encode(self)) + [0x0A]
+    }
+
+    static func decode(_ bytes: [UInt8]) throws -> ImageRecord {
+        try JSONDecoder().decode(ImageRecord.self, from: Data(bytes))
+    }
+
+    func observed(as name: String) -> ObservedImage {
+        ObservedImage(name: name, tree: tree, state: state, buildID: nil, startedAt: startedAt, message: message)
+    }
+}

@@ -1,0 +1,54 @@
+import Foundation
+import StewardCore
+
+/// `runs/<run id>/run.json`: what was asked for, and how far the start got.
+///
+/// The run's outcome is read from the files beside it (`exit`, `cancelled`) and the process;
+/// `state` and the fields after it are copied here once observed, for people reading the folder.
+struct RunRecord: Sendable, Hashable, Codable {
+    static let fileName = "run.json"
+    static let logName = "log.txt"
+    static let exitName = "exit"
+    static let cancelledName = "cancelled"
+
+    enum Phase: String, Sendable, Hashable, Codable {
+        /// Recorded; the process is not launched yet.
+        case pending
+        /// About to launch: from here on the process may exist, so it is never launched again.
+        case launching
+        /// Launched; `process` identifies it.
+        case started
+        case succeeded
+        case failed
+        case cancelled
+
+        var isFinished: Bool { self == .succeeded || self == .failed || self == .cancelled }
+    }
+
+    var state: Phase
+    var request: RunPipeline
+    var createdAt: Instant
+    var startedAt: Instant?
+    var finishedAt: Instant?
+    var exitCode: Int32?
+    var message: String?
+    var process: ProcessIdentity?
+    /// The folder the command runs in.
+    var workingDirectory: String?
+
+    func encoded() throws -> [UInt8] {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        return Array(try encoder.encode(self)) + [0x0A]
+    }
+
+    static func decode(_ bytes: [UInt8]) throws -> RunRecord {
+        try JSONDecoder().decode(RunRecord.self, from: Data(bytes))
+    }
+
+    func observed(state: WorkState, finishedAt: Instant? = nil, message: String? = nil) -> ObservedRun {
+        ObservedRun(id: request.runID, pipeline: request.pipeline, key: request.key, attempt: request.attempt,
+                    commit: request.commit, imageTree: request.imageTree, modulesTree: request.modulesTree,
+                    spans: request.spans, state: state, createdAt: createdAt, finishedAt: finishedAt, message: message)
+    }
+}
