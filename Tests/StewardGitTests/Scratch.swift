@@ -66,12 +66,24 @@ struct Scratch {
         return result.output
     }
 
+    /// Runs git with `input` on its standard input (for `git fast-import`).
+    @discardableResult
+    func git(_ arguments: [String], in relative: String, input: [UInt8]) throws -> String {
+        let result = try run(arguments, in: relative, input: input)
+        guard result.status == 0 else {
+            throw ScratchError.gitFailed(arguments.joined(separator: " "), result.error)
+        }
+        return result.output
+    }
+
     /// Runs git and returns its exit status, for commands expected to fail.
     func gitStatus(_ arguments: [String], in relative: String) throws -> Int32 {
         try run(arguments, in: relative).status
     }
 
-    private func run(_ arguments: [String], in relative: String) throws -> (status: Int32, output: String, error: String) {
+    private func run(
+        _ arguments: [String], in relative: String, input: [UInt8]? = nil
+    ) throws -> (status: Int32, output: String, error: String) {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         process.arguments = [
@@ -89,7 +101,18 @@ struct Scratch {
         let error = Pipe()
         process.standardOutput = output
         process.standardError = error
+        let stdin = Pipe()
+        if input != nil { process.standardInput = stdin }
         try process.run()
+        if let input {
+            // Written from another thread: git may fill its output pipes before reading all.
+            let writer = stdin.fileHandleForWriting
+            let thread = Thread {
+                writer.write(Data(input))
+                try? writer.close()
+            }
+            thread.start()
+        }
         // Read before waiting: a full pipe would block git forever.
         let outputData = output.fileHandleForReading.readDataToEndOfFile()
         let errorData = error.fileHandleForReading.readDataToEndOfFile()
