@@ -84,9 +84,8 @@ struct ManifestLinker {
             guard case .evaluation(let evaluation)? = declaration.resource?.spec,
                   case .pipeline(let pipeline)? = specs[ResourceID(.pipeline, reference.name)] else { return true }
             guard pipeline.dataset == evaluation.dataset else {
-                let trains = pipeline.dataset.map { "trains on Dataset '\($0)'" } ?? "trains on no Dataset"
                 log.error(at: reference.location,
-                          "Evaluation '\(declaration.name)' retrains '\(reference.name)', but Pipeline '\(reference.name)' \(trains), not on '\(evaluation.dataset)'",
+                          "Evaluation '\(declaration.name)' retrains '\(reference.name)', but Pipeline '\(reference.name)' does not train on Dataset '\(evaluation.dataset)'",
                           hint: "set the Pipeline's 'dataset' to '\(evaluation.dataset)' so that a new span retrains it")
                 return false
             }

@@ -48,7 +48,8 @@ struct SpecDecoder {
     private func integer(_ node: Node, in range: ClosedRange<Int>, field: String) -> Int? {
         guard let value = reader.int(node) else { return nil }
         guard range.contains(value) else {
-            let bounds = range.upperBound == Int.max ? "at least \(range.lowerBound)" : "between \(range.lowerBound) and \(range.upperBound)"
+            let bounds = range.upperBound != Int.max ? "between \(range.lowerBound) and \(range.upperBound)"
+                : range.lowerBound == 0 ? "0 or more" : "at least \(range.lowerBound)"
             reader.error(node, "\(field) must be \(bounds), got '\(value)'")
             return nil
         }
@@ -507,7 +508,7 @@ struct SpecDecoder {
                 if (0...100).contains(percent) {
                     rollout.canaryPercent = percent
                 } else {
-                    reader.error(percentNode, "canaryPercent '\(percent)' is outside 0...100",
+                    reader.error(percentNode, "canaryPercent '\(percent)' is outside [0, 100]",
                                  hint: "give the share of traffic in percent; 100 rolls out at once")
                 }
             }
