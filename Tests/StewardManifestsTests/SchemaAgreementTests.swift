@@ -97,9 +97,19 @@ struct SchemaAgreementTests {
         return groups.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }
     }
 
+    /// The complete examples of `docs/manifests.md` (its YAML blocks that hold a whole manifest), as one file.
+    static func documentationExamples() throws -> [ManifestFile] {
+        let text = try String(contentsOf: repositoryRoot.appendingPathComponent("docs/manifests.md"), encoding: .utf8)
+        let blocks = text.components(separatedBy: "```yaml\n").dropFirst()
+            .map { $0.components(separatedBy: "```").first ?? "" }
+            .filter { $0.hasPrefix("apiVersion:") && !$0.contains("{...}") }
+        #expect(blocks.count == 6, "one full example per kind")
+        return [ManifestFile(path: "docs/manifests.yaml", text: blocks.joined(separator: "---\n"))]
+    }
+
     @Test("every fixture and repository manifest validates against the schema and decodes without diagnostics")
     func validManifests() throws {
-        let sets = Fixtures.sets + (try Self.repositoryManifestSets())
+        let sets = Fixtures.sets + [("docs/manifests.md", try Self.documentationExamples())] + (try Self.repositoryManifestSets())
         var documents: [(id: String, yaml: String)] = []
         for set in sets {
             let result = ManifestDecoder().decode(set.files)
