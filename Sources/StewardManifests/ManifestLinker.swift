@@ -1,0 +1,106 @@
+import StewardCore
+
+/// The checks across resources: unique names, one Project, references that resolve and make
+/// sense; and the closure of the valid set under references.
+struct ManifestLinker {
+    let log: DiagnosticLog
+
+    /// The valid resources, every reference among them resolved.
+    func link(_ declarations: [Declaration]) -> [Resource] {
+        var kept: [Declaration] = []
+        // The first declaration of a name wins (files in path order, then position).
+        var first: [ResourceID: SourceLocation] = [:]
+        var project: (name: String, location: SourceLocation)?
+        for declaration in declarations {
+            let id = ResourceID(declaration.kind, declaration.name)
+            if let previous = first[id] {
+                log.error(at: declaration.nameLocation, "duplicate \(declaration.kind.rawValue) name '\(declaration.name)'",
+                          hint: "first declared at \(previous); names are unique per kind")
+                continue
+            }
+            first[id] = declaration.nameLocation
+            if declaration.kind == .project {
+                if let project {
+                    log.error(at: declaration.nameLocation, "more than one Project: '\(declaration.name)'",
+                              hint: "a repository declares at most one Project; '\(project.name)' is declared at \(project.location)")
+                    continue
+                }
+                project = (declaration.name, declaration.nameLocation)
+            }
+            kept.append(declaration)
+        }
+
+        // References resolve against every declared name, valid or not: a Pipeline with a typo
+        // in its own spec is reported once, not again by everything that names it.
+        let declared = Dictionary(grouping: kept, by: \.kind).mapValues { $0.map(\.name) }
+        let specs = Dictionary(kept.compactMap { d in d.resource.map { (ResourceID(d.kind, d.name), $0.spec) } },
+                               uniquingKeysWith: { a, _ in a })
+        var valid: [ResourceID: Declaration] = [:]
+        for declaration in kept {
+            var ok = declaration.resource != nil
+            for reference in declaration.references {
+                let target = reference.role.target
+                let names = declared[target] ?? []
+                if !names.contains(reference.name) {
+                    let hint = Spelling.suggestion(for: reference.name, among: names).map { "did you mean '\($0)'?" }
+                    log.error(at: reference.location,
+                              "\(declaration.kind.rawValue) '\(declaration.name)' \(reference.role.verb) '\(reference.name)', but no \(target.rawValue) has that name",
+                              hint: hint)
+                    ok = false
+                    continue
+                }
+                if !check(reference, of: declaration, specs: specs) { ok = false }
+            }
+            if ok { valid[ResourceID(declaration.kind, declaration.name)] = declaration }
+        }
+
+        // Keep the valid set closed under references: whatever names a left-out resource is left
+        // out too, with a warning, so no consumer of the set meets a dangling name.
+        var changed = true
+        while changed {
+            changed = false
+            for (id, declaration) in valid {
+                guard let broken = declaration.references.first(where: { valid[ResourceID($0.role.target, $0.name)] == nil }) else {
+                    continue
+                }
+                // The cause is reported already when the reference did not resolve.
+                if (declared[broken.role.target] ?? []).contains(broken.name) {
+                    log.warning(at: broken.location,
+                                "\(id.kind.rawValue) '\(id.name)' is left out: \(broken.role.target.rawValue) '\(broken.name)' it refers to has errors")
+                }
+                valid[id] = nil
+                changed = true
+            }
+        }
+        return kept.compactMap { valid[ResourceID($0.kind, $0.name)]?.resource }
+    }
+
+    /// The checks a resolved reference needs beyond existing; `false` when one fails.
+    private func check(_ reference: Reference, of declaration: Declaration, specs: [ResourceID: ResourceSpec]) -> Bool {
+        switch reference.role {
+        case .retrain:
+            // `retrain` is a checked reference, not a trigger: the new span retrains the Pipeline
+            // only by changing its inputs, so it must train on the Evaluation's dataset.
+            guard case .evaluation(let evaluation)? = declaration.resource?.spec,
+                  case .pipeline(let pipeline)? = specs[ResourceID(.pipeline, reference.name)] else { return true }
+            guard pipeline.dataset == evaluation.dataset else {
+                log.error(at: reference.location,
+                          "Evaluation '\(declaration.name)' retrains '\(reference.name)', but Pipeline '\(reference.name)' does not train on Dataset '\(evaluation.dataset)'",
+                          hint: "set the Pipeline's 'dataset' to '\(evaluation.dataset)' so that a new span retrains it")
+                return false
+            }
+            return true
+        case .evaluationDataset:
+            guard case .dataset(let dataset)? = specs[ResourceID(.dataset, reference.name)] else { return true }
+            guard dataset.collection != nil else {
+                log.error(at: reference.location,
+                          "Evaluation '\(declaration.name)' evaluates batches of '\(reference.name)', but Dataset '\(reference.name)' has no 'collection'",
+                          hint: "add spec.collection to the Dataset: an Evaluation judges newly collected batches")
+                return false
+            }
+            return true
+        default:
+            return true
+        }
+    }
+}
