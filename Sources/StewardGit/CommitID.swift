@@ -37,9 +37,3 @@ public struct CommitID: Sendable, Hashable, Codable, Comparable, CustomStringCon
         try container.encode(hex)
     }
 }
-
-extension UInt8 {
-    var isHexDigit: Bool {
-        (0x30...0x39).contains(self) || (0x61...0x66).contains(self) || (0x41...0x46).contains(self)
-    }
-}

@@ -15,9 +15,10 @@ extension GitRepository {
         url: String,
         cacheDirectory: String,
         token: String? = nil,
-        logger: Logger = .quiet
+        logger: Logger? = nil
     ) async throws -> GitRepository {
         _ = LibGit2.ready
+        let logger = logger ?? Logger.quiet
         let transport = RemoteTransport(location: RemoteLocation(url, token: token), token: token)
         let cachePath = URL(fileURLWithPath: cacheDirectory)
             .appendingPathComponent(transport.location.cacheName).standardizedFileURL.path

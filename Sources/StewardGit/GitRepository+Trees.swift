@@ -66,7 +66,8 @@ extension GitRepository {
 }
 
 extension GitRepository {
-    /// Calls `visit` with the repository path and tree entry of every blob under `folder`.
+    /// Calls `visit` with the repository path and tree entry of every blob under `folder`,
+    /// skipping the normalised repository path `excluded` (a file or a whole folder).
     ///
     /// The entry pointer is valid only during the call.
     func visitBlobs(
@@ -78,6 +79,7 @@ extension GitRepository {
         let normalized = try RepositoryPath.normalize(folder)
         try withEntry(normalized, at: commit) { entry in
             guard let entry else { throw GitError.pathNotFound(path: normalized, commit: commit) }
+            if normalized == excluded { return }
             if git_tree_entry_type(entry) == GIT_OBJECT_BLOB {
                 try visit(normalized, entry)
                 return

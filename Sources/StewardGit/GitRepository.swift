@@ -35,9 +35,11 @@ public actor GitRepository {
 
     /// Opens the repository at `path` or, searching upward, the one containing it.
     ///
-    /// Works for work trees and bare repositories, whoever owns the files.
-    public static func open(at path: String, logger: Logger = .quiet) throws -> GitRepository {
+    /// Works for work trees and bare repositories, whoever owns the files. `logger`
+    /// receives debug messages only; without one nothing is logged.
+    public static func open(at path: String, logger: Logger? = nil) throws -> GitRepository {
         _ = LibGit2.ready
+        let logger = logger ?? Logger.quiet
         var pointer: OpaquePointer?
         let code = git_repository_open_ext(&pointer, path, 0, nil)
         guard code == 0, let pointer else {
@@ -47,12 +49,5 @@ public actor GitRepository {
         let repository = GitRepository(handle: RepositoryHandle(pointer), remote: nil, logger: logger)
         logger.debug("opened git repository", metadata: ["git.path": "\(repository.path)"])
         return repository
-    }
-}
-
-extension Logger {
-    /// A logger that drops everything: the default when the caller passes none.
-    public static var quiet: Logger {
-        Logger(label: "steward.git", factory: { _ in SwiftLogNoOpLogHandler() })
     }
 }

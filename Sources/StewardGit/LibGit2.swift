@@ -50,15 +50,6 @@ enum LibGit2 {
     }
 }
 
-extension String {
-    /// The string without trailing characters matching `predicate`.
-    func trimmingSuffix(while predicate: (Character) -> Bool) -> String {
-        var result = Substring(self)
-        while let last = result.last, predicate(last) { result = result.dropLast() }
-        return String(result)
-    }
-}
-
 extension LibGit2 {
     /// Runs `body` with a `git_strarray` holding copies of `strings`, freed afterwards.
     static func withStringArray<T>(

@@ -35,6 +35,10 @@ struct ExportTests {
             try await repository.export(path: "ctx/modules", at: head, to: scratch.path("modules-copy"))
             #expect(try files.contentsOfDirectory(atPath: scratch.path("modules-copy")) == ["model.py"])
 
+            // Excluding the folder itself exports nothing, as its tree id without it is empty.
+            try await repository.export(path: "ctx/modules", excluding: "ctx/modules", at: head, to: scratch.path("none"))
+            #expect(try files.contentsOfDirectory(atPath: scratch.path("none")).isEmpty)
+
             // Exporting again over the same folder replaces files and links in place.
             try await repository.export(path: "ctx", excluding: "ctx/modules", at: head, to: scratch.path("out"))
             #expect(try files.destinationOfSymbolicLink(atPath: scratch.path("out/current")) == "bin/run.sh")

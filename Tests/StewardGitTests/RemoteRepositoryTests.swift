@@ -175,6 +175,7 @@ struct RemoteCredentialsTests {
                 Issue.record("expected unreachableRemote, got \(String(describing: error))")
                 return
             }
+            #expect(error?.description.contains("no access token was given") == true)
             #expect(!server.authorizations.isEmpty)
             #expect(server.authorizations.allSatisfy { $0 == nil })
         }
