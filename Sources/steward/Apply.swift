@@ -74,10 +74,6 @@ struct Apply: AsyncParsableCommand {
             plan.0 = saved.plan
         }
         Terminal.out(PlanRenderer().text(plan.0))
-        if !plan.0.hasChanges && !wait {
-            try await finish(nil, desired: desired)
-            return
-        }
         if saved == nil && !yes && plan.0.hasChanges {
             guard Terminal.stdinIsTerminal else {
                 throw CommandFailure("refusing to apply without --yes: standard input is not a terminal to ask on")
@@ -136,22 +132,23 @@ struct Apply: AsyncParsableCommand {
 
     /// Prints the outcome and picks the exit code.
     private func finish(_ report: ApplyReport?, desired: DesiredState, failed: Bool = false) async throws {
-        if let report {
-            let stalled = report.stalled
-            for condition in stalled {
-                Terminal.err("stalled: \(condition.resource): \(condition.condition.message)")
-            }
-            let remaining = report.after.changes
-            if remaining.isEmpty {
-                Terminal.out("Apply complete at \(report.after.revision.prefix(7)): everything is up to date.\n")
-            } else {
-                Terminal.out("Apply done at \(report.after.revision.prefix(7)); still in progress: \(remaining.count) (\(remaining.map { "\($0.resource) \($0.operation.rawValue)" }.joined(separator: ", ")))\n")
-            }
-            if failed || !stalled.isEmpty || desired.diagnostics.hasErrors { throw ExitCode(1) }
-        } else if desired.diagnostics.hasErrors {
-            Terminal.err(desired.diagnostics.summary)
-            throw ExitCode(1)
+        guard let report else { return }
+        let stalled = report.stalled
+        for condition in stalled {
+            Terminal.err("stalled: \(condition.resource): \(condition.condition.message)")
         }
+        let remaining = report.after.changes
+        let at = report.after.revision.prefix(7)
+        if !report.results.isEmpty {
+            if remaining.isEmpty {
+                Terminal.out("Apply complete at \(at): everything is up to date.\n")
+            } else {
+                let names = remaining.map { "\($0.resource) \($0.operation.rawValue)" }.joined(separator: ", ")
+                Terminal.out("Apply done at \(at); still in progress or due: \(names)\n")
+            }
+        }
+        if desired.diagnostics.hasErrors { Terminal.err(desired.diagnostics.summary) }
+        if failed || !stalled.isEmpty || desired.diagnostics.hasErrors { throw ExitCode(1) }
     }
 }
 

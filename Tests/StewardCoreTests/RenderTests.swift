@@ -10,7 +10,10 @@ struct RenderTests {
     /// A plan with every action: a new span, a build, a copy, a cancellation, a start and a wait.
     static func samplePlan() -> Plan {
         let planner = Planner()
-        let manifests = Fixture.manifests(Fixture.dataset(initialSpan: true), Fixture.pipeline(),
+        let fresh = Resource(metadata: ObjectMeta(name: "fresh"),
+                             spec: .dataset(DatasetSpec(root: StorageURI(bucket: "fresh-data", path: "data"),
+                                                        initialSpan: RepositoryPath(unchecked: "data"))))
+        let manifests = Fixture.manifests(Fixture.dataset(), fresh, Fixture.pipeline(),
                                           Fixture.pipeline("serve-training", policy: .replace))
         let first = planner.plan(manifests: manifests, source: Fixture.facts(Fixture.commitA),
                                  observed: ObservedState(spans: Fixture.spans(1...2)), now: Fixture.at(0))
@@ -63,7 +66,8 @@ struct RenderTests {
         #expect(object["revision"] as? String == Fixture.commitB)
         let changes = try #require(object["changes"] as? [[String: Any]])
         let operations = Set(changes.compactMap { $0["operation"] as? String })
-        #expect(operations.isSuperset(of: ["prepare-span", "build-image", "copy-modules", "run-pipeline", "cancel-run"]))
+        #expect(operations == ["prepare-span", "build-image", "copy-modules", "run-pipeline"])
+        #expect(!changes.contains { $0["action"] as? String == "delete" }, "no cancellation while a manifest is invalid")
         for change in changes {
             #expect(change["resource"] is String && change["action"] is String && change["reason"] is String)
         }

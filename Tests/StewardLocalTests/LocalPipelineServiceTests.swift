@@ -153,12 +153,17 @@ struct LocalPipelineServiceTests {
     func detached() async throws {
         let folder = try TemporaryFolder()
         defer { folder.remove() }
+        // The run waits for a gate file, so "still running" does not depend on the machine's speed.
+        let gate = folder.layout.root + "/gate"
         do {
             let service = LocalPipelineService(layout: folder.layout, logger: testLogger)
-            _ = try await service.start(request(id: "train-detached", command: "sleep 1; echo done > done.txt"), template: nil)
+            _ = try await service.start(request(id: "train-detached",
+                                                command: "while [ ! -f '\(gate)' ]; do sleep 0.05; done; echo done > done.txt"),
+                                        template: nil)
         }
         let fresh = LocalPipelineService(layout: folder.layout, logger: testLogger)
         #expect(try await run(fresh, "train-detached")?.state == .running)
+        FileManager.default.createFile(atPath: gate, contents: Data())
         let observed = try await finished(fresh, "train-detached")
         #expect(observed.state == .succeeded)
         #expect(try readText(folder.layout.run(id: "train-detached") + "/done.txt") == "done\n")

@@ -105,12 +105,15 @@ extension PlanningContext {
 
         let others = runs.filter { !$0.state.isFinished && $0.key != inputs.key }.sorted { $0.createdAt < $1.createdAt }
         var policy = spec.concurrencyPolicy
-        if policy == .replace, !allowDeletions, !others.isEmpty { policy = .queue }
+        // Cancelling is destructive: never while any manifest is invalid.
+        let heldBack = policy == .replace && !allowDeletions && !others.isEmpty
+        if heldBack { policy = .queue }
         switch policy {
         case .queue:
             if let running = others.first, blockedBy == nil {
+                let why = heldBack ? "no cancellation while manifests are invalid" : "concurrencyPolicy Queue"
                 changes.append(waitChange(resource, .runPipeline, object: running.id, since: running.createdAt, key: inputs.key,
-                                          reason: "queued behind run '\(running.id)', \(running.state.rawValue)\(age(since: running.createdAt)) (concurrencyPolicy Queue)"))
+                                          reason: "queued behind run '\(running.id)', \(running.state.rawValue)\(age(since: running.createdAt)) (\(why))"))
                 blockedBy = "queued behind run '\(running.id)'"
             }
         case .replace:
