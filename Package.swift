@@ -13,6 +13,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
     ],
     targets: [
         // Pure: resource model, keys, planner, plan, spans, evaluation math.
@@ -48,12 +50,40 @@ let package = Package(
             name: "StewardLocal",
             dependencies: ["StewardRuntime", "StewardCore", .product(name: "Logging", package: "swift-log")]
         ),
+        // HTTP for cloud APIs: transport, retries, error mapping, redaction.
+        .target(
+            name: "StewardHTTP",
+            dependencies: [
+                "StewardRuntime",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        // Cloud Storage, Vertex AI, Cloud Build clients, auth, and the gcp adapters of the ports.
+        .target(
+            name: "StewardGoogleCloud",
+            dependencies: [
+                "StewardCore", "StewardRuntime", "StewardHTTP",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "_CryptoExtras", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        // GitHub releases and webhook verification.
+        .target(
+            name: "StewardGitHub",
+            dependencies: [
+                "StewardCore", "StewardRuntime", "StewardHTTP",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
         // Composition root and command line.
         .executableTarget(
             name: "steward",
             dependencies: [
                 "StewardCore", "StewardManifests", "StewardGit", "StewardRuntime",
-                "StewardStore", "StewardLocal",
+                "StewardStore", "StewardLocal", "StewardGoogleCloud", "StewardGitHub",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -70,6 +100,17 @@ let package = Package(
         .testTarget(name: "StewardRuntimeTests", dependencies: ["StewardRuntime", "StewardCore"]),
         .testTarget(name: "StewardStoreTests", dependencies: ["StewardStore", "StewardRuntime", "StewardCore"]),
         .testTarget(name: "StewardLocalTests", dependencies: ["StewardLocal", "StewardRuntime", "StewardCore", "StewardStore", "StewardGit", "StewardManifests"]),
+        .testTarget(name: "StewardHTTPTests", dependencies: [
+            "StewardHTTP", .product(name: "Hummingbird", package: "hummingbird"),
+        ]),
+        .testTarget(name: "StewardGoogleCloudTests", dependencies: [
+            "StewardGoogleCloud", "StewardHTTP", "StewardRuntime", "StewardCore",
+            .product(name: "Hummingbird", package: "hummingbird"),
+        ], exclude: ["Fixtures"]),
+        .testTarget(name: "StewardGitHubTests", dependencies: [
+            "StewardGitHub", "StewardHTTP", "StewardRuntime", "StewardCore",
+            .product(name: "Hummingbird", package: "hummingbird"),
+        ], exclude: ["Fixtures"]),
         .testTarget(name: "StewardCLITests", dependencies: ["steward", "StewardStore", "StewardRuntime", "StewardCore"]),
     ],
     swiftLanguageModes: [.v6]
