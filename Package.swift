@@ -50,6 +50,10 @@ let package = Package(
             name: "StewardLocal",
             dependencies: ["StewardRuntime", "StewardCore", .product(name: "Logging", package: "swift-log")]
         ),
+        // zlib from Debian's zlib1g-dev, for .tar.gz build sources and release assets.
+        .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
+        // tar and gzip of folders.
+        .target(name: "StewardArchive", dependencies: ["CZlib"]),
         // HTTP for cloud APIs: transport, retries, error mapping, redaction.
         .target(
             name: "StewardHTTP",
@@ -63,7 +67,7 @@ let package = Package(
         .target(
             name: "StewardGoogleCloud",
             dependencies: [
-                "StewardCore", "StewardRuntime", "StewardHTTP",
+                "StewardCore", "StewardRuntime", "StewardHTTP", "StewardArchive",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "_CryptoExtras", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
@@ -100,6 +104,7 @@ let package = Package(
         .testTarget(name: "StewardRuntimeTests", dependencies: ["StewardRuntime", "StewardCore"]),
         .testTarget(name: "StewardStoreTests", dependencies: ["StewardStore", "StewardRuntime", "StewardCore"]),
         .testTarget(name: "StewardLocalTests", dependencies: ["StewardLocal", "StewardRuntime", "StewardCore", "StewardStore", "StewardGit", "StewardManifests"]),
+        .testTarget(name: "StewardArchiveTests", dependencies: ["StewardArchive"]),
         .testTarget(name: "StewardHTTPTests", dependencies: [
             "StewardHTTP", .product(name: "Hummingbird", package: "hummingbird"),
         ]),

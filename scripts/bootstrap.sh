@@ -5,7 +5,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-apt_packages=(libgit2-dev pkg-config libsqlite3-dev)
+apt_packages=(libgit2-dev pkg-config libsqlite3-dev zlib1g-dev)
 missing=()
 for pkg in "${apt_packages[@]}"; do
   dpkg -s "$pkg" >/dev/null 2>&1 || missing+=("$pkg")

@@ -70,3 +70,35 @@ extension Result {
         return nil
     }
 }
+
+@Suite("CRC-32C")
+struct CRC32CTests {
+    @Test("the check value of '123456789' is 0xE3069283")
+    func checkValue() {
+        #expect(CRC32C.checksum(Array("123456789".utf8)) == 0xE306_9283)
+    }
+
+    @Test("continuing a checksum equals one pass, and the fast path agrees with byte-at-a-time")
+    func continuing() {
+        let bytes = (0..<1000).map { UInt8(truncatingIfNeeded: $0 &* 31) }
+        let whole = CRC32C.checksum(bytes)
+        #expect(CRC32C.checksum(bytes[500...], continuing: CRC32C.checksum(bytes[..<500])) == whole)
+        #expect(CRC32C.checksum(AnySequenceCollection(bytes)) == whole)
+    }
+
+    @Test("Cloud Storage's base64 form of a known checksum")
+    func base64() {
+        // gsutil hash of "hello world": crc32c yZRlqg==
+        #expect(CRC32C.base64(CRC32C.checksum(Array("hello world".utf8))) == "yZRlqg==")
+    }
+}
+
+/// A collection without contiguous storage, to exercise the slow path.
+struct AnySequenceCollection: Collection {
+    let base: [UInt8]
+    init(_ base: [UInt8]) { self.base = base }
+    var startIndex: Int { 0 }
+    var endIndex: Int { base.count }
+    func index(after i: Int) -> Int { i + 1 }
+    subscript(i: Int) -> UInt8 { base[i] }
+}
