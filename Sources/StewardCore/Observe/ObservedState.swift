@@ -83,10 +83,14 @@ public struct ObservedRun: Sendable, Hashable, Codable {
     public var createdAt: Instant
     public var finishedAt: Instant?
     public var message: String?
+    /// Where the run's model is (`gs://…`), once it succeeded and the Pipeline declares `outputs.model`.
+    public var modelURI: String?
+    /// Whether the run blessed its model; nil when the Pipeline declares no blessing.
+    public var blessed: Bool?
 
     public init(id: String, pipeline: String, key: String, attempt: Int, commit: String? = nil, imageTree: String? = nil,
                 modulesTree: String? = nil, spans: [Int] = [], state: WorkState, createdAt: Instant,
-                finishedAt: Instant? = nil, message: String? = nil) {
+                finishedAt: Instant? = nil, message: String? = nil, modelURI: String? = nil, blessed: Bool? = nil) {
         self.id = id
         self.pipeline = pipeline
         self.key = key
@@ -99,6 +103,8 @@ public struct ObservedRun: Sendable, Hashable, Codable {
         self.createdAt = createdAt
         self.finishedAt = finishedAt
         self.message = message
+        self.modelURI = modelURI
+        self.blessed = blessed
     }
 }
 
