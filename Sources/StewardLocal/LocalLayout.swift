@@ -55,6 +55,14 @@ public struct LocalLayout: Sendable, Hashable {
     public func image(tree: String) -> String { join(images, tree) }
     /// `<root>/runs/<run id>`: a pipeline run's files.
     public func run(id: String) -> String { join(runs, id) }
+    /// `<root>/models/<model id>`: an uploaded model (`model.json` and `files/`).
+    public func model(id: String) -> String { join(models, id) }
+    /// `<root>/endpoints/<resource>.json`: an endpoint's record.
+    public func endpoint(resource: String) -> String { join(endpoints, resource + ".json") }
+    /// `<root>/batch/<job id>`: a batch prediction job's files.
+    public func batchJob(id: String) -> String { join(batch, id) }
+    /// `<root>/releases/<owner>/<name>`: the releases of a repository `owner/name`.
+    public func releases(repository: String) -> String { join(releases, repository) }
 
     /// The file or folder of a storage location: `gs://B/O` is `<root>/storage/B/O`.
     public func path(for uri: StorageURI) -> String {

@@ -244,7 +244,7 @@ public final class LocalPipelineService: PipelineService {
         }
     }
 
-    private static func exited(_ folder: String) -> (state: WorkState, code: Int32?, finishedAt: Instant?, message: String?)? {
+    static func exited(_ folder: String) -> (state: WorkState, code: Int32?, finishedAt: Instant?, message: String?)? {
         let exitPath = folder + "/" + RunRecord.exitName
         guard let bytes = try? LocalFiles.read(exitPath) else { return nil }
         let finishedAt = LocalFiles.modificationTime(exitPath)
@@ -256,7 +256,7 @@ public final class LocalPipelineService: PipelineService {
         return (.failed, code, finishedAt, "exit code \(code)" + logTail(folder))
     }
 
-    private static func logTail(_ folder: String) -> String {
+    static func logTail(_ folder: String) -> String {
         guard let tail = LocalFiles.tail(folder + "/" + RunRecord.logName), !tail.isEmpty else { return "" }
         return "; last lines of the log:\n" + tail
     }

@@ -64,7 +64,7 @@ struct RunEnvironment: Sendable, Hashable {
         "STEWARD_SPANS", "STEWARD_PARAMETERS",
     ]
 
-    private static func isRunVariable(_ name: String) -> Bool {
+    static func isRunVariable(_ name: String) -> Bool {
         runVariables.contains(name) || name.hasPrefix("STEWARD_PARAM_")
     }
 

@@ -213,7 +213,7 @@ struct PredictionLineScanner {
     }
 
     /// The index of the first largest number in the array at `pos` (or in its first element, for `[[…]]`).
-    private mutating func argMax() throws(MalformedLine) -> Int? {
+    private mutating func argMax(nested: Bool = false) throws(MalformedLine) -> Int? {
         pos += 1
         var first = true
         var best: Int?
@@ -221,8 +221,8 @@ struct PredictionLineScanner {
         var i = 0
         var usable = true
         while try nextElement(&first) {
-            if i == 0, peek == UInt8(ascii: "[") {
-                best = try argMax()
+            if i == 0, !nested, peek == UInt8(ascii: "[") {
+                best = try argMax(nested: true)
                 usable = false
             } else if usable, peek == UInt8(ascii: "-") || (peek >= UInt8(ascii: "0") && peek <= UInt8(ascii: "9")) {
                 let (start, _) = try scanNumber()
