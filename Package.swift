@@ -40,7 +40,7 @@ let package = Package(
         // Ports, reconciler, applier.
         .target(
             name: "StewardRuntime",
-            dependencies: ["StewardCore", "StewardManifests", .product(name: "Logging", package: "swift-log")]
+            dependencies: ["StewardCore", "StewardManifests", "StewardArchive", .product(name: "Logging", package: "swift-log")]
         ),
         .target(
             name: "StewardStore",

@@ -1,8 +1,12 @@
 #!/usr/bin/env bash
 # The quickstart: makes a git repository of examples/quickstart/ in $QUICKSTART_DIR (a new
-# temporary folder when unset), runs Steward there on the local provider, and commits two
-# changes to show the seed's two branches: a module change (copy + run, no build) and an
-# image-context change (build + run). The repository and its .steward/ stay there.
+# temporary folder when unset) and runs Steward there on the local provider:
+#   1. the first plan and apply: span 1, image, modules, training run, model, release, endpoint;
+#   2. a module change (copy + run, no build) and 3. an image-context change (build + run);
+#   5. drifted data: batch prediction, evaluation below threshold, a new span, retraining on
+#      spans 1–2, a release and a canary rollout; 6. a second drifted batch passes on the
+#      retrained model, which is promoted and the old one undeployed.
+# The repository and its .steward/ stay there.
 set -euo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)
 
@@ -50,6 +54,18 @@ run "$steward" apply --yes --wait --poll-interval 1s
 
 step "4. Nothing changed: apply starts nothing"
 run "$steward" apply --yes
+
+collection=.steward/local/storage/quickstart/collection
+
+step "5. Drifted data arrives: the serving model is evaluated on it, fails, and Steward retrains on a new span"
+run python3 tools/make_batch.py "$collection/2026-01" --drift 1 --seed 1
+run "$steward" plan
+run "$steward" apply --yes --wait --poll-interval 1s
+
+step "6. A second drifted batch: the retrained canary passes and is promoted"
+run python3 tools/make_batch.py "$collection/2026-02" --drift 1 --seed 2
+run "$steward" plan
+run "$steward" apply --yes --wait --poll-interval 1s
 
 step "Status"
 run "$steward" status

@@ -158,6 +158,7 @@ public final class LocalPipelineService: PipelineService {
         // From here on the process may exist: a later start must not launch it again.
         record.state = .launching
         record.workingDirectory = workingDirectory
+        record.blessingDirectory = environment.blessingDirectory
         try LocalFiles.writeAtomically(record.encoded(), to: recordPath)
 
         let pid: Int32

@@ -35,6 +35,8 @@ struct RunRecord: Sendable, Hashable, Codable {
     var process: ProcessIdentity?
     /// The folder the command runs in.
     var workingDirectory: String?
+    /// Where the run writes `BLESSED`, when the Pipeline declares a blessing.
+    var blessingDirectory: String?
 
     func encoded() throws -> [UInt8] {
         let encoder = JSONEncoder()
@@ -47,8 +49,20 @@ struct RunRecord: Sendable, Hashable, Codable {
     }
 
     func observed(state: WorkState, finishedAt: Instant? = nil, message: String? = nil) -> ObservedRun {
-        ObservedRun(id: request.runID, pipeline: request.pipeline, key: request.key, attempt: request.attempt,
-                    commit: request.commit, imageTree: request.imageTree, modulesTree: request.modulesTree,
-                    spans: request.spans, state: state, createdAt: createdAt, finishedAt: finishedAt, message: message)
+        // A succeeded run offers its model folder, and its blessing when the Pipeline reports one (TFX's `BLESSED` file).
+        var modelURI: String?
+        var blessed: Bool?
+        if state == .succeeded, let model = request.outputs?.model {
+            modelURI = request.root.appending(request.runID).appending(model.task).appending(model.artifact).description
+            if let blessingDirectory {
+                blessed = FileManager.default.fileExists(atPath: blessingDirectory + "/BLESSED")
+            } else if request.outputs?.blessing != nil {
+                blessed = false
+            }
+        }
+        return ObservedRun(id: request.runID, pipeline: request.pipeline, key: request.key, attempt: request.attempt,
+                           commit: request.commit, imageTree: request.imageTree, modulesTree: request.modulesTree,
+                           spans: request.spans, state: state, createdAt: createdAt, finishedAt: finishedAt,
+                           message: message, modelURI: modelURI, blessed: blessed)
     }
 }

@@ -48,4 +48,16 @@ public struct ManifestSet: Sendable, Hashable {
     public func endpoint(named name: String) -> EndpointSpec? {
         endpoints.first { $0.0.name == name }?.1
     }
+
+    /// Where an Evaluation's predictions and records go: `batchPrediction.outputRoot`, else
+    /// `<root of the Pipeline whose model it judges>/evaluations`; each Evaluation writes under `<root>/<name>/`.
+    public func outputRoot(of evaluation: EvaluationSpec) -> StorageURI? {
+        if let root = evaluation.batchPrediction.outputRoot { return root }
+        let pipeline: String?
+        switch evaluation.target {
+        case .endpoint(let name): pipeline = endpoint(named: name)?.model.pipeline
+        case .pipeline(let name): pipeline = name
+        }
+        return pipeline.flatMap { self.pipeline(named: $0)?.root.appending("evaluations") }
+    }
 }

@@ -4,13 +4,28 @@ public struct ObservedState: Sendable, Hashable, Codable {
     public var moduleCopies: [ObservedModuleCopy]
     public var runs: [ObservedRun]
     public var spans: [ObservedSpan]
+    public var batches: [ObservedBatch]
+    public var batchJobs: [ObservedBatchJob]
+    /// Evaluation results found beside the predictions (`evaluation.json`), the source of truth for what was judged.
+    public var evaluations: [EvaluationRecord]
+    public var models: [ObservedModel]
+    public var endpoints: [ObservedEndpoint]
+    public var releases: [ObservedRelease]
 
     public init(images: [ObservedImage] = [], moduleCopies: [ObservedModuleCopy] = [], runs: [ObservedRun] = [],
-                spans: [ObservedSpan] = []) {
+                spans: [ObservedSpan] = [], batches: [ObservedBatch] = [], batchJobs: [ObservedBatchJob] = [],
+                evaluations: [EvaluationRecord] = [], models: [ObservedModel] = [], endpoints: [ObservedEndpoint] = [],
+                releases: [ObservedRelease] = []) {
         self.images = images
         self.moduleCopies = moduleCopies
         self.runs = runs
         self.spans = spans
+        self.batches = batches
+        self.batchJobs = batchJobs
+        self.evaluations = evaluations
+        self.models = models
+        self.endpoints = endpoints
+        self.releases = releases
     }
 
     /// A digest of everything observed except ages, so a saved plan can tell when the world moved.
@@ -20,6 +35,14 @@ public struct ObservedState: Sendable, Hashable, Codable {
         lines += moduleCopies.map { "modules \($0.destination) \($0.tree)" }
         lines += runs.map { "run \($0.id) \($0.state.rawValue)" }
         lines += spans.map { "span \($0.root) \($0.number) \($0.state.rawValue)" }
+        lines += batches.map { "batch \($0.uri) \($0.samples.count)" }
+        lines += batchJobs.map { "job \($0.id) \($0.state.rawValue)" }
+        lines += evaluations.map { "evaluation \($0.evaluation) \($0.batch) \($0.model)" }
+        lines += models.map { "model \($0.id)" }
+        lines += endpoints.map { e in
+            "endpoint \(e.resource) \(e.deployedModels.map(\.modelID).sorted()) \(e.trafficSplit.sorted { $0.key < $1.key })"
+        }
+        lines += releases.map { "release \($0.repository) \($0.tag) \($0.assets.sorted())" }
         return ContentKey.digest(of: lines.sorted().joined(separator: "\n"))
     }
 }
@@ -123,10 +146,13 @@ public struct ObservedSpan: Sendable, Hashable, Codable {
     public var root: StorageURI
     public var number: Int
     public var state: State
+    /// The collection batch a Steward-written span was made from, as its markers record it.
+    public var source: String?
 
-    public init(root: StorageURI, number: Int, state: State) {
+    public init(root: StorageURI, number: Int, state: State, source: String? = nil) {
         self.root = root
         self.number = number
         self.state = state
+        self.source = source
     }
 }

@@ -5,8 +5,47 @@ public enum ChangeDetail: Sendable, Hashable, Codable {
     case runPipeline(RunPipeline)
     case cancelRun(CancelRun)
     case prepareSpan(PrepareSpan)
+    case batchPredict(BatchPredict)
+    case evaluate(EvaluateBatch)
+    case uploadModel(UploadModel)
+    case createRelease(CreateRelease)
+    case uploadAsset(UploadAsset)
+    case createEndpoint(CreateEndpoint)
+    case deployModel(DeployModel)
+    case setTraffic(SetTraffic)
+    case undeployModel(UndeployModel)
     /// Nothing to do but look again later.
     case wait(Wait)
+}
+
+/// Judge a model on a batch from a finished batch prediction job, and record the result.
+public struct EvaluateBatch: Sendable, Hashable, Codable {
+    public var evaluation: String
+    public var batch: StorageURI
+    public var instances: [StorageURI]
+    public var labels: LabelSource
+    public var classes: [String]
+    public var modelID: String
+    public var jobID: String
+    /// The job's predictions.
+    public var predictions: StorageURI
+    /// Where the record is written, beside the predictions.
+    public var record: StorageURI
+    public var threshold: Double
+
+    public init(evaluation: String, batch: StorageURI, instances: [StorageURI], labels: LabelSource, classes: [String],
+                modelID: String, jobID: String, predictions: StorageURI, record: StorageURI, threshold: Double) {
+        self.evaluation = evaluation
+        self.batch = batch
+        self.instances = instances
+        self.labels = labels
+        self.classes = classes
+        self.modelID = modelID
+        self.jobID = jobID
+        self.predictions = predictions
+        self.record = record
+        self.threshold = threshold
+    }
 }
 
 /// Build the image of a Pipeline from a folder of the repository at a commit.
@@ -127,7 +166,7 @@ public struct PrepareSpan: Sendable, Hashable, Codable {
         /// A repository folder with `train/` and `test/`, copied as it is.
         case initial(path: RepositoryPath, tree: String, commit: String)
         /// A collection batch, split into train and test by the dataset's `splits`.
-        case batch(StorageURI)
+        case batch(StorageURI, samples: [StorageURI])
     }
 
     public var dataset: String

@@ -14,7 +14,9 @@ public struct Planner: Sendable {
             case .project(let spec): context.planProject(resource, spec)
             case .dataset(let spec): context.planDataset(resource, spec)
             case .pipeline(let spec): context.planPipeline(resource, spec)
-            case .evaluation, .endpoint, .release: context.planModelConsumer(resource)
+            case .evaluation(let spec): context.planEvaluation(resource, spec)
+            case .endpoint(let spec): context.planEndpoint(resource, spec)
+            case .release(let spec): context.planRelease(resource, spec)
             }
         }
         return Plan(
@@ -54,6 +56,11 @@ struct PlanningContext {
     let moduleCopies: Set<ObservedModuleCopy>
     let spansByRoot: [StorageURI: [ObservedSpan]]
     let datasetsByName: [String: DatasetSpec]
+    let modelsByID: [String: ObservedModel]
+    let endpointsByResource: [String: ObservedEndpoint]
+    let jobsByKey: [String: [ObservedBatchJob]]
+    let evaluationsByName: [String: [EvaluationRecord]]
+    let batchesByDataset: [String: [ObservedBatch]]
 
     init(manifests: ManifestSet, source: SourceFacts, observed: ObservedState, now: Instant, allowDeletions: Bool) {
         self.manifests = manifests
@@ -66,6 +73,11 @@ struct PlanningContext {
         moduleCopies = Set(observed.moduleCopies)
         spansByRoot = Dictionary(grouping: observed.spans, by: \.root)
         datasetsByName = Dictionary(manifests.datasets.map { ($0.0.name, $0.1) }, uniquingKeysWith: { a, _ in a })
+        modelsByID = Dictionary(observed.models.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
+        endpointsByResource = Dictionary(observed.endpoints.map { ($0.resource, $0) }, uniquingKeysWith: { a, _ in a })
+        jobsByKey = Dictionary(grouping: observed.batchJobs, by: \.key)
+        evaluationsByName = Dictionary(grouping: observed.evaluations, by: \.evaluation)
+        batchesByDataset = Dictionary(grouping: observed.batches, by: \.dataset)
     }
 
     /// The newest run of a pipeline, whatever its key.
@@ -73,7 +85,9 @@ struct PlanningContext {
         runsByPipeline[pipeline]?.max { ($0.createdAt, $0.id) < ($1.createdAt, $1.id) }
     }
 
+    /// Sets a resource's condition; the last one set wins.
     mutating func setCondition(_ resource: Resource, _ type: Condition.Kind, _ reason: String, _ message: String) {
+        conditions.removeAll { $0.resource == resource.id }
         conditions.append(ResourceCondition(resource: resource.id, condition: Condition(type, reason: reason, message: message),
                                             revision: source.revision, updatedAt: now))
     }
@@ -100,9 +114,9 @@ struct PlanningContext {
         setCondition(resource, .ready, "Declared", "provider \(spec.provider.rawValue)")
     }
 
-    /// Evaluations, Endpoints and Releases act on models produced by runs; the model loop plans them.
-    mutating func planModelConsumer(_ resource: Resource) {
-        setCondition(resource, .progressing, "NotReconciled",
-                     "\(resource.id.kind.rawValue) resources are validated but not reconciled by this version")
+    /// Adds a change unless one with the same id is planned already (two consumers of one model, say).
+    mutating func add(_ change: Change) {
+        guard !changes.contains(where: { $0.id == change.id }) else { return }
+        changes.append(change)
     }
 }

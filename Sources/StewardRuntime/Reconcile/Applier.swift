@@ -178,6 +178,43 @@ public struct Applier: Sendable {
             try await SpanWriter(objects: providers.objects, source: source).write(span)
             try await remember(change, kind: "span", id: span.folder.description, at: now)
             return (.succeeded, span.folder.description)
+        case .batchPredict(let request):
+            let outcome = try await providers.batch.start(request)
+            try await remember(change, kind: "batch-prediction", id: request.displayName, at: now)
+            return (outcome == .created ? .started : .adopted, request.displayName)
+        case .evaluate(let request):
+            let record = try await BatchEvaluator(objects: providers.objects).evaluate(request, at: now)
+            try await store.recordEvaluation(record)
+            let verdict = record.passed ? "passed" : "failed"
+            let comparison = record.passed ? "≥" : "<"
+            return (.succeeded, String(format: "accuracy %.2f %@ %.2f on %d samples: %@", record.accuracy, comparison,
+                                       record.threshold, record.samples, verdict))
+        case .uploadModel(let request):
+            let outcome = try await providers.models.upload(request)
+            try await remember(change, kind: "model", id: request.modelID, at: now)
+            return (outcome == .created ? .succeeded : .adopted, request.modelID)
+        case .createRelease(let request):
+            let outcome = try await providers.releases.create(request)
+            try await remember(change, kind: "release", id: "\(request.repository)@\(request.tag)", at: now)
+            return (outcome == .created ? .succeeded : .adopted, "\(request.repository) \(request.tag)")
+        case .uploadAsset(let request):
+            let bytes = try await ModelPacker(objects: providers.objects).pack(request.modelURI, as: request.name)
+            let outcome = try await providers.releases.uploadAsset(request, bytes: bytes, contentType: ModelPacker.contentType(request.name))
+            return (outcome == .created ? .succeeded : .adopted, "\(request.name) (\(bytes.count) bytes)")
+        case .createEndpoint(let request):
+            let outcome = try await providers.endpoints.create(request)
+            try await remember(change, kind: "endpoint", id: request.resource, at: now)
+            return (outcome == .created ? .succeeded : .adopted, request.displayName)
+        case .deployModel(let request):
+            let outcome = try await providers.endpoints.deploy(request)
+            let share = request.trafficSplit["0"] ?? 0
+            return (outcome == .created ? .succeeded : .adopted, "model '\(request.modelID)' at \(share)%")
+        case .setTraffic(let request):
+            try await providers.endpoints.setTraffic(request)
+            return (.succeeded, request.trafficSplit.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)%" }.joined(separator: ", "))
+        case .undeployModel(let request):
+            try await providers.endpoints.undeploy(request)
+            return (.succeeded, "model '\(request.modelID)'")
         case .wait:
             return (.succeeded, nil)
         }

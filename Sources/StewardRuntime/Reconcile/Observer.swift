@@ -21,12 +21,62 @@ public struct Observer: Sendable {
         let imageNames = Set(manifests.pipelines.compactMap { $0.1.image?.name })
         let destinations = Set(manifests.pipelines.compactMap { $0.1.modules?.destination })
         let datasetRoots = Set(manifests.datasets.map { $0.1.root })
+        let collections = manifests.datasets.compactMap { dataset in dataset.1.collection.map { (dataset.0.name, $0) } }
+        let evaluations = manifests.evaluations.filter { !$0.1.suspend }
+        let modelConsumers = !manifests.endpoints.isEmpty || !evaluations.isEmpty
+        let repositories = Set(manifests.releases.compactMap { $0.1.repository ?? manifests.project?.1.github?.repository })
 
         async let images = imageNames.isEmpty ? [] : providers.images.observe(names: imageNames)
         async let runs = manifests.pipelines.isEmpty ? [] : providers.pipelines.observeRuns()
         async let copies = observeModuleCopies(destinations)
         async let spans = observeSpans(datasetRoots)
-        return try await ObservedState(images: images, moduleCopies: copies, runs: runs, spans: spans)
+        async let batches = observeBatches(collections)
+        async let jobs = evaluations.isEmpty ? [] : providers.batch.observeJobs()
+        async let records = observeEvaluationRecords(evaluations.map { ($0.0.name, manifests.outputRoot(of: $0.1)) })
+        async let models = modelConsumers ? providers.models.observeModels() : []
+        async let endpoints = modelConsumers ? providers.endpoints.observeEndpoints() : []
+        async let releases = repositories.isEmpty ? [] : providers.releases.observeReleases(repositories: repositories)
+        return try await ObservedState(images: images, moduleCopies: copies, runs: runs, spans: spans, batches: batches,
+                                       batchJobs: jobs, evaluations: records, models: models, endpoints: endpoints,
+                                       releases: releases)
+    }
+
+    /// Collection batches: one listing of each prefix, then one per batch folder, counting the files that match.
+    func observeBatches(_ collections: [(String, DatasetSpec.Collection)]) async throws -> [ObservedBatch] {
+        var batches: [ObservedBatch] = []
+        for (dataset, collection) in collections {
+            let listing = try await providers.objects.list(collection.prefix, delimiter: "/")
+            for folder in listing.prefixes {
+                let inside = try await providers.objects.list(folder, delimiter: nil)
+                let samples = inside.objects.map(\.uri).filter { uri in
+                    let name = uri.path.split(separator: "/").last.map(String.init) ?? ""
+                    return !name.hasPrefix(".") && Glob.matches(collection.pattern, name)
+                }
+                batches.append(ObservedBatch(dataset: dataset, uri: folder, samples: samples.sorted()))
+            }
+        }
+        return batches
+    }
+
+    /// The file a finished evaluation writes beside its predictions.
+    public static let evaluationRecordName = "evaluation.json"
+
+    /// Evaluation results written beside the predictions: what was judged survives the state store.
+    func observeEvaluationRecords(_ evaluations: [(String, StorageURI?)]) async throws -> [EvaluationRecord] {
+        var records: [EvaluationRecord] = []
+        for (name, root) in evaluations {
+            guard let root else { continue }
+            let listing = try await providers.objects.list(root.appending(name), delimiter: nil)
+            for object in listing.objects where object.name == Self.evaluationRecordName {
+                let bytes = try await providers.objects.read(object.uri)
+                guard let record = try? EvaluationRecordFile.decode(bytes) else {
+                    logger.debug("unreadable evaluation record", metadata: ["uri": "\(object.uri)"])
+                    continue
+                }
+                records.append(record)
+            }
+        }
+        return records.sorted { ($0.recordedAt, $0.batch) < ($1.recordedAt, $1.batch) }
     }
 
     /// Completed module copies: one listing per destination, a copy is complete when its marker exists.
@@ -59,7 +109,13 @@ public struct Observer: Sendable {
                     names.contains(Self.spanSuccessMarker) ? .complete
                     : names.contains(Self.spanInProgressMarker) ? .inProgress
                     : .external
-                spans.append(ObservedSpan(root: root, number: number, state: state))
+                // Steward's markers record where the span came from, so a batch becomes a span once.
+                var source: String?
+                if state != .external {
+                    let marker = prefix.appending(state == .complete ? Self.spanSuccessMarker : Self.spanInProgressMarker)
+                    source = SpanMarker.decode((try? await providers.objects.read(marker)) ?? [])?.source
+                }
+                spans.append(ObservedSpan(root: root, number: number, state: state, source: source))
             }
         }
         return spans.sorted { ($0.root, $0.number) < ($1.root, $1.number) }
