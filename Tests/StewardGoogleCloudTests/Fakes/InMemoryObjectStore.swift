@@ -1,0 +1,47 @@
+import StewardCore
+import StewardRuntime
+
+/// An `ObjectStore` in memory, for the adapters' tests; counts creates and writes.
+actor InMemoryObjectStore: ObjectStore {
+    private(set) var objects: [StorageURI: [UInt8]] = [:]
+    private(set) var creates = 0
+    private(set) var writes = 0
+
+    func list(_ location: StorageURI, delimiter: String?) async throws -> ObjectListing {
+        let prefix = location.prefix
+        var listing = ObjectListing()
+        var prefixes = Set<StorageURI>()
+        for (uri, bytes) in objects where uri.bucket == location.bucket && uri.path.hasPrefix(prefix) {
+            let rest = uri.path.dropFirst(prefix.count)
+            if let delimiter, let cut = rest.range(of: delimiter) {
+                prefixes.insert(StorageURI(bucket: uri.bucket, path: prefix + rest[..<cut.lowerBound]))
+            } else {
+                listing.objects.append(StoredObject(uri: uri, size: bytes.count))
+            }
+        }
+        listing.objects.sort { $0.uri < $1.uri }
+        listing.prefixes = prefixes.sorted()
+        return listing
+    }
+
+    func read(_ uri: StorageURI) async throws -> [UInt8] {
+        guard let bytes = objects[uri] else { throw RuntimeError.notFound("object '\(uri)'") }
+        return bytes
+    }
+
+    func create(_ uri: StorageURI, bytes: [UInt8], contentType: String?) async throws -> Bool {
+        creates += 1
+        guard objects[uri] == nil else { return false }
+        objects[uri] = bytes
+        return true
+    }
+
+    func write(_ uri: StorageURI, bytes: [UInt8], contentType: String?) async throws {
+        writes += 1
+        objects[uri] = bytes
+    }
+
+    func delete(_ uri: StorageURI) async throws { objects[uri] = nil }
+
+    func exists(_ uri: StorageURI) async throws -> Bool { objects[uri] != nil }
+}

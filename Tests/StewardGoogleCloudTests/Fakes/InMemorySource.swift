@@ -1,0 +1,40 @@
+import StewardCore
+import StewardRuntime
+
+/// A `Source` holding one commit's files in memory; only what the image builder reads is implemented.
+struct InMemorySource: Source {
+    var commit: String
+    /// Repository-relative paths.
+    var files: [SourceFile]
+
+    func resolve(_ revision: String) async throws -> String { commit }
+
+    func manifestFiles(under folder: RepositoryPath, at commit: String) async throws -> [SourceFile] {
+        files.filter { folder.contains(RepositoryPath(unchecked: $0.path)) }
+    }
+
+    func facts(for queries: SourceQueries, at commit: String) async throws -> SourceFacts {
+        throw RuntimeError(code: "invalid", message: "not used by these tests")
+    }
+
+    func files(under folder: RepositoryPath, excluding: RepositoryPath?, at commit: String) async throws -> [SourceFile] {
+        guard commit == self.commit else { throw RuntimeError.notFound("commit \(commit)") }
+        return files.compactMap { file in
+            let path = RepositoryPath(unchecked: file.path)
+            if let excluding, excluding.contains(path) { return nil }
+            guard let relative = folder.relative(path), !relative.isEmpty else { return nil }
+            return SourceFile(path: relative, bytes: file.bytes, executable: file.executable)
+        }
+    }
+
+    func export(_ folder: RepositoryPath, excluding: RepositoryPath?, at commit: String, to directory: String) async throws {
+        throw RuntimeError(code: "invalid", message: "not used by these tests")
+    }
+
+    func read(_ path: RepositoryPath, at commit: String) async throws -> [UInt8] {
+        guard let file = files.first(where: { $0.path == path.value }) else { throw RuntimeError.notFound("file '\(path)'") }
+        return file.bytes
+    }
+
+    func hasUncommittedChanges(under folder: RepositoryPath) async throws -> Bool { false }
+}
