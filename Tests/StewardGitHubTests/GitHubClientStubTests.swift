@@ -1,4 +1,3 @@
-import Foundation
 import StewardHTTP
 import StewardRuntime
 import Testing

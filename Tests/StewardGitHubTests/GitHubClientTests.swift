@@ -134,7 +134,7 @@ struct GitHubClientTests {
         }
     }
 
-    @Test("a refused create maps to a stalled 'invalid' error naming the operation")
+    @Test("a create in an unknown repository is a stalled not_found naming the operation")
     func createRefusedMapped() async throws {
         try await FakeGitHub.run { fake async throws in
             let client = TestSupport.client(fake, token: fake.token)

@@ -1,5 +1,4 @@
 import Foundation
-import StewardHTTP
 import StewardRuntime
 import Testing
 @testable import StewardGitHub

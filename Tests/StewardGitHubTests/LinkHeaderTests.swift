@@ -1,6 +1,3 @@
-import Foundation
-import StewardHTTP
-import StewardRuntime
 import Testing
 @testable import StewardGitHub
 
