@@ -15,11 +15,15 @@ struct BatchEvaluator: Sendable {
             let bytes = try await objects.read(request.batch.appending(name))
             labelsFile = try SampleLabels.parseCSV(String(decoding: bytes, as: UTF8.self))
         }
+        // Predictions name their instance as the job was given it: a gs:// URI on Vertex, a local path on the
+        // local provider. Samples of one batch folder are told apart by file name, which both forms end with.
+        let names = request.instances.map { $0.path.split(separator: "/").last.map(String.init) ?? $0.description }
+        let byFileName = Set(names).count == names.count
         var instances: [PredictionEvaluator.Instance] = []
-        for sample in request.instances {
+        for (sample, name) in zip(request.instances, names) {
             // A sample without a label counts as a sample no prediction can match.
             let label = SampleLabels.label(for: sample.description, source: request.labels, labelsFile: labelsFile) ?? ""
-            instances.append(PredictionEvaluator.Instance(name: sample.description, label: label))
+            instances.append(PredictionEvaluator.Instance(name: byFileName ? name : sample.description, label: label))
         }
         var outputs: [PredictionEvaluator.OutputFile] = []
         for object in try await objects.list(request.predictions, delimiter: nil).objects
