@@ -1,3 +1,5 @@
+import Dispatch
+import Foundation
 import StewardCore
 import Yams
 
@@ -22,20 +24,40 @@ public struct ManifestDecoder: Sendable {
     /// A resource with an error is left out of the result, and so is a resource that refers to
     /// one that is left out (with a warning); every other resource stays.
     public func decode(_ files: [ManifestFile]) -> DecodeResult {
-        let log = DiagnosticLog()
-        let loader = DocumentLoader(maximumFileSize: maximumFileSize, maximumNodesPerDocument: maximumNodesPerDocument)
-        var declarations: [Declaration] = []
-        for file in files.filter(\.isManifest).sorted(by: { $0.path < $1.path }) {
-            guard let (text, documents) = loader.load(file, log: log) else { continue }
-            let reader = NodeReader(path: file.path, text: text, log: log)
-            for document in documents {
-                if let declaration = ResourceDecoder(reader: reader).decode(document.root) {
-                    declarations.append(declaration)
-                }
+        let manifests = files.filter(\.isManifest).sorted(by: { $0.path < $1.path })
+        // Files decode independently: chunks of them on every core, each with its own log, merged in path order.
+        let chunks = Self.chunks(of: manifests.count)
+        let results = ChunkResults(count: chunks.count)
+        DispatchQueue.concurrentPerform(iterations: chunks.count) { index in
+            let log = DiagnosticLog()
+            var declarations: [Declaration] = []
+            for file in manifests[chunks[index]] {
+                declarations += decodeFile(file, log: log)
             }
+            results.store(index, (declarations, log.diagnostics))
+        }
+        let log = DiagnosticLog()
+        var declarations: [Declaration] = []
+        for (chunkDeclarations, diagnostics) in results.all {
+            declarations += chunkDeclarations
+            diagnostics.forEach(log.add)
         }
         let resources = ManifestLinker(log: log).link(declarations)
         return DecodeResult(manifests: ManifestSet(resources), diagnostics: log.sorted)
+    }
+
+    private func decodeFile(_ file: ManifestFile, log: DiagnosticLog) -> [Declaration] {
+        let loader = DocumentLoader(maximumFileSize: maximumFileSize, maximumNodesPerDocument: maximumNodesPerDocument)
+        guard let (text, documents) = loader.load(file, log: log) else { return [] }
+        let reader = NodeReader(path: file.path, text: text, log: log)
+        return documents.compactMap { ResourceDecoder(reader: reader).decode($0.root) }
+    }
+
+    /// Contiguous ranges covering `count` files, a few per core so that uneven files balance out.
+    static func chunks(of count: Int) -> [Range<Int>] {
+        guard count > 0 else { return [] }
+        let pieces = min(count, max(1, ProcessInfo.processInfo.activeProcessorCount * 4))
+        return (0..<pieces).map { i in (count * i / pieces)..<(count * (i + 1) / pieces) }
     }
 
     /// Decodes one YAML text, as if it were the only file; for tests and tools.
@@ -93,4 +115,24 @@ struct Reference {
     var name: String
     /// Where the name is written.
     var location: SourceLocation
+}
+
+/// Per-chunk results written from concurrent workers, each slot by exactly one of them.
+private final class ChunkResults: @unchecked Sendable {
+    private var slots: [([Declaration], [Diagnostic])]
+    private let lock = NSLock()
+
+    init(count: Int) { slots = Array(repeating: ([], []), count: count) }
+
+    func store(_ index: Int, _ value: ([Declaration], [Diagnostic])) {
+        lock.lock()
+        slots[index] = value
+        lock.unlock()
+    }
+
+    var all: [([Declaration], [Diagnostic])] {
+        lock.lock()
+        defer { lock.unlock() }
+        return slots
+    }
 }

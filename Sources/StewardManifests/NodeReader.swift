@@ -138,7 +138,7 @@ final class NodeReader {
     }
 
     func bool(_ node: Node) -> Bool? {
-        guard case .scalar(let scalar) = node, node.tagName == .bool, let value = Bool.construct(from: scalar) else {
+        guard case .scalar(let scalar) = node, node.tagName == .bool, let value = PlainScalarType.bool(scalar.string) else {
             error(node, "expected a boolean, got \(describe(node))", hint: "write true or false")
             return nil
         }
@@ -312,5 +312,15 @@ struct FieldSet {
 
 extension Node {
     /// The node's resolved tag: `tag:yaml.org,2002:str`, `…:int`, ….
-    var tagName: Tag.Name { Tag.Name(rawValue: tag.rawValue) }
+    ///
+    /// Documents are parsed with Yams's basic resolver, so a plain scalar comes out as a string; its type is
+    /// decided here by `PlainScalarType`, which follows Yams's default rules without a regular expression
+    /// per scalar (those dominated decoding time).
+    var tagName: Tag.Name {
+        let resolved = Tag.Name(rawValue: tag.rawValue)
+        guard case .scalar(let scalar) = self, scalar.style == .plain || scalar.style == .any, resolved == .str else {
+            return resolved
+        }
+        return PlainScalarType.resolve(scalar.string)
+    }
 }

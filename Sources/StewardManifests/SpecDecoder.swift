@@ -317,7 +317,7 @@ struct SpecDecoder {
             case .float:
                 if let d = Double.construct(from: scalar) { parameters[key] = .double(d) } else { _ = reader.double(value) }
             case .bool:
-                if let b = Bool.construct(from: scalar) { parameters[key] = .bool(b) } else { _ = reader.bool(value) }
+                if let b = PlainScalarType.bool(scalar.string) { parameters[key] = .bool(b) } else { _ = reader.bool(value) }
             default:
                 reader.error(value, "expected a string, number or boolean for parameter '\(NodeReader.clip(key))', got \(reader.describe(value))",
                              hint: "quote it to make it a string")

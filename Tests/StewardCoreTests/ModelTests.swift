@@ -1,3 +1,4 @@
+import Foundation
 import StewardCore
 import Testing
 
@@ -101,4 +102,20 @@ struct AnySequenceCollection: Collection {
     var endIndex: Int { base.count }
     func index(after i: Int) -> Int { i + 1 }
     subscript(i: Int) -> UInt8 { base[i] }
+}
+
+@Suite("Instants in JSON")
+struct InstantCodingTests {
+    @Test("an instant round-trips through RFC 3339 with milliseconds")
+    func roundTrip() throws {
+        let instant = Instant(millisecondsSinceEpoch: 1_796_092_712_250)
+        #expect(instant.rfc3339 == "2026-12-01T02:38:32.250Z")
+        #expect(Instant(rfc3339: "2026-12-01T02:38:32.250Z") == instant)
+        #expect(Instant(rfc3339: "2026-12-01T02:38:32Z")?.millisecondsSinceEpoch == 1_796_092_712_000)
+        #expect(Instant(rfc3339: "2000-02-29T00:00:00.5Z")?.millisecondsSinceEpoch == 951_782_400_500)
+        #expect(Instant(rfc3339: "yesterday") == nil)
+        let data = try JSONEncoder().encode([instant])
+        #expect(String(decoding: data, as: UTF8.self) == #"["2026-12-01T02:38:32.250Z"]"#)
+        #expect(try JSONDecoder().decode([Instant].self, from: data) == [instant])
+    }
 }

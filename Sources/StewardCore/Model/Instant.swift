@@ -1,6 +1,7 @@
 /// A point in time, in milliseconds since 1970-01-01T00:00:00Z.
 ///
-/// The core never reads a clock: instants are handed to it.
+/// The core never reads a clock: instants are handed to it. In JSON an instant is an RFC 3339 string
+/// with milliseconds (`2026-11-29T02:38:32.250Z`).
 public struct Instant: Sendable, Hashable, Codable, Comparable, CustomStringConvertible {
     public var millisecondsSinceEpoch: Int64
 
@@ -43,6 +44,65 @@ public struct Instant: Sendable, Hashable, Codable, Comparable, CustomStringConv
     }
 
     public var description: String { iso8601 }
+
+    /// `2026-11-29T02:38:32.250Z`.
+    public var rfc3339: String {
+        let ms = ((millisecondsSinceEpoch % 1000) + 1000) % 1000
+        let digits = String(ms)
+        return String(iso8601.dropLast()) + "." + String(repeating: "0", count: 3 - digits.count) + digits + "Z"
+    }
+
+    /// Parses `YYYY-MM-DDTHH:MM:SS[.fff…]Z` (UTC).
+    public init?(rfc3339 text: String) {
+        let bytes = Array(text.utf8)
+        guard bytes.count >= 20, bytes.last == UInt8(ascii: "Z") || bytes.last == UInt8(ascii: "z") else { return nil }
+        func number(_ range: Range<Int>) -> Int64? {
+            var value: Int64 = 0
+            for i in range {
+                guard bytes[i] >= 48, bytes[i] <= 57 else { return nil }
+                value = value * 10 + Int64(bytes[i] - 48)
+            }
+            return value
+        }
+        guard let year = number(0..<4), let month = number(5..<7), let day = number(8..<10),
+              let hour = number(11..<13), let minute = number(14..<16), let second = number(17..<19),
+              (1...12).contains(month), (1...31).contains(day), hour < 24, minute < 60, second < 61 else { return nil }
+        var millis: Int64 = 0
+        if bytes.count > 20, bytes[19] == UInt8(ascii: ".") {
+            let fraction = bytes[20..<(bytes.count - 1)]
+            guard !fraction.isEmpty, fraction.allSatisfy({ $0 >= 48 && $0 <= 57 }) else { return nil }
+            let padded = Array(fraction.prefix(3)) + Array(repeating: UInt8(48), count: max(0, 3 - fraction.count))
+            millis = padded.reduce(0) { $0 * 10 + Int64($1 - 48) }
+        } else if bytes.count != 20 {
+            return nil
+        }
+        // Days from civil (Howard Hinnant's algorithm).
+        let y = month <= 2 ? year - 1 : year
+        let era = (y >= 0 ? y : y - 399) / 400
+        let yoe = y - era * 400
+        let mp = month > 2 ? month - 3 : month + 9
+        let doy = (153 * mp + 2) / 5 + day - 1
+        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy
+        let days = era * 146_097 + doe - 719_468
+        self.millisecondsSinceEpoch = ((days * 86400 + hour * 3600 + minute * 60 + second) * 1000) + millis
+    }
+
+    public init(from decoder: Decoder) throws {
+        let container = try decoder.singleValueContainer()
+        if let text = try? container.decode(String.self) {
+            guard let instant = Instant(rfc3339: text) else {
+                throw DecodingError.dataCorruptedError(in: container, debugDescription: "not an RFC 3339 UTC time: '\(text)'")
+            }
+            self = instant
+        } else {
+            self.init(millisecondsSinceEpoch: try container.decode(Int64.self))
+        }
+    }
+
+    public func encode(to encoder: Encoder) throws {
+        var container = encoder.singleValueContainer()
+        try container.encode(rfc3339)
+    }
 }
 
 /// A human duration: `45s`, `3m 10s`, `2h 5m`, `3d 4h`.
