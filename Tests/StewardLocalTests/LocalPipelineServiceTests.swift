@@ -83,7 +83,9 @@ struct LocalPipelineServiceTests {
         for (name, value) in expected {
             #expect(variables[name] == value, "\(name)")
         }
-        #expect(Set(variables.keys) == Set(expected.keys))
+        // Only the run's own variables: none leaks in, beyond what the caller's environment holds itself.
+        let inherited = Set(ProcessInfo.processInfo.environment.keys.filter { $0.hasPrefix("STEWARD_") })
+        #expect(Set(variables.keys).subtracting(inherited) == Set(expected.keys))
 
         let record = try runRecord(layout, "train-env")
         #expect(record.request.key == "key-train-env")
@@ -178,7 +180,7 @@ struct LocalPipelineServiceTests {
         let folder = try TemporaryFolder()
         defer { folder.remove() }
         let service = LocalPipelineService(layout: folder.layout, logger: testLogger)
-        _ = try await service.start(request(id: "train-cancel", command: "sleep 30"), template: nil)
+        _ = try await service.start(request(id: "train-cancel", command: "sleep 600"), template: nil)
         #expect(try await run(service, "train-cancel")?.state == .running)
         let process = try #require(try runRecord(folder.layout, "train-cancel").process)
         #expect(processGroupIsAlive(process.pid))
@@ -201,7 +203,7 @@ struct LocalPipelineServiceTests {
         let folder = try TemporaryFolder()
         defer { folder.remove() }
         let service = LocalPipelineService(layout: folder.layout, logger: testLogger)
-        _ = try await service.start(request(id: "train-killed", command: "sleep 30"), template: nil)
+        _ = try await service.start(request(id: "train-killed", command: "sleep 600"), template: nil)
         let process = try #require(try runRecord(folder.layout, "train-killed").process)
         // Killed from outside: the wrapper never writes the exit file.
         #expect(kill(-process.pid, SIGKILL) == 0)
