@@ -11,8 +11,13 @@ set -euo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)
 
 echo "Building steward…" >&2
-(cd "$here" && swift build --product steward >/dev/null)
-steward="$(cd "$here" && swift build --show-bin-path)/steward"
+build_log=$(mktemp)
+if ! (cd "$here" && swift build --product steward >"$build_log" 2>&1); then
+  cat "$build_log" >&2
+  exit 1
+fi
+rm -f "$build_log"
+export PATH="$(cd "$here" && swift build --show-bin-path):$PATH"
 
 dir=${QUICKSTART_DIR:-}
 if [ -z "$dir" ]; then
@@ -37,38 +42,38 @@ step() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
 run() { printf '$ %s\n' "$*"; "$@"; }
 
 step "1. The first plan: span 1 from data/, an image, a module copy and a training run"
-run "$steward" plan
-run "$steward" apply --yes --wait --poll-interval 1s
+run steward plan
+run steward apply --yes --wait --poll-interval 1s
 
 step "2. A change to a module only: copy the modules and run again, no image build"
 printf '\n# Tuned: ties between neighbours go to the nearer one.\n' >> training_pipeline/models/model.py
 git commit -qam "Tune the model module"
-run "$steward" plan
-run "$steward" apply --yes --wait --poll-interval 1s
+run steward plan
+run steward apply --yes --wait --poll-interval 1s
 
 step "3. A change to the image context: build a new image and run again"
 printf '\n# Prints a summary line at the end of training.\n' >> training_pipeline/train.py
 git commit -qam "Touch the training entry point"
-run "$steward" plan
-run "$steward" apply --yes --wait --poll-interval 1s
+run steward plan
+run steward apply --yes --wait --poll-interval 1s
 
 step "4. Nothing changed: apply starts nothing"
-run "$steward" apply --yes
+run steward apply --yes
 
 collection=.steward/local/storage/quickstart/collection
 
 step "5. Drifted data arrives: the serving model is evaluated on it, fails, and Steward retrains on a new span"
 run python3 tools/make_batch.py "$collection/2026-01" --drift 1 --seed 1
-run "$steward" plan
-run "$steward" apply --yes --wait --poll-interval 1s
+run steward plan
+run steward apply --yes --wait --poll-interval 1s
 
 step "6. A second drifted batch: the retrained canary passes and is promoted"
 run python3 tools/make_batch.py "$collection/2026-02" --drift 1 --seed 2
-run "$steward" plan
-run "$steward" apply --yes --wait --poll-interval 1s
+run steward plan
+run steward apply --yes --wait --poll-interval 1s
 
 step "Status"
-run "$steward" status
+run steward status
 
 echo
 echo "The quickstart repository and its .steward/ are in $dir"

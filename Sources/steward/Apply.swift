@@ -120,6 +120,7 @@ struct Apply: AsyncParsableCommand {
                 // Each pass reads the same revision again: a commit that lands meanwhile is for the next apply.
                 desired = try await reconciler.load(revision: desired.revision)
                 plan = try await reconciler.plan(desired, providers: providers, now: Terminal.now())
+                ApplyProgress.finished(waited: report.after, now: plan.0)
                 if plan.0.changes.contains(where: { $0.action.isChange }) { Terminal.out(PlanRenderer().text(plan.0)) }
             }
         } catch {
@@ -162,6 +163,14 @@ enum ApplyProgress {
             let message = result.message.map { ": \($0)" } ?? ""
             let seconds = result.seconds >= 0.1 ? String(format: " (%.1fs)", result.seconds) : ""
             Terminal.out("\(result.change.operation.rawValue) \(result.change.resource) \(result.outcome.rawValue)\(message)\(seconds)\n")
+        }
+    }
+
+    /// Work that was awaited and is no longer: one line each, with the resource's condition now.
+    static func finished(waited before: Plan, now after: Plan) {
+        for change in before.changes where change.action == .wait && !after.changes.contains(where: { $0.id == change.id }) {
+            guard let condition = after.conditions.first(where: { $0.resource == change.resource })?.condition else { continue }
+            Terminal.out("\(change.operation.rawValue) \(change.resource) finished: \(condition.message)\n")
         }
     }
 
