@@ -286,6 +286,22 @@ struct PlannerDataLoopTests {
         #expect(bySpan == [2: LoopFixture.prefix.appending("2026-02"), 3: LoopFixture.prefix.appending("2026-01")])
     }
 
+    @Test("two failed evaluations of one batch (by two models) make one span of it, not two")
+    func oneSpanPerBatch() {
+        var world = ServingWorld()
+        world.observed.batches = [LoopFixture.batch("2026-01", count: 60)]
+        let other = ObservedModel(id: "other", resourceName: "models/other", pipeline: "train", runID: "other",
+                                  artifactURI: "", createdAt: LoopFixture.at(300))
+        world.observed.evaluations = [
+            LoopFixture.record(batch: "2026-01", model: world.firstModel, accuracy: 0.3, at: 4100),
+            LoopFixture.record(batch: "2026-01", model: other, accuracy: 0.4, at: 4200),
+        ]
+        let spans = world.plan().changes(.prepareSpan)
+        #expect(spans.count == 1)
+        guard case .prepareSpan(let span)? = spans.first?.detail else { Issue.record("no span"); return }
+        #expect(span.span == 2)
+    }
+
     @Test("an incomplete span is never selected by a run")
     func incompleteSpanNotSelected() {
         var world = ServingWorld()
