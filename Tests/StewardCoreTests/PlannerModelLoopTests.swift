@@ -481,6 +481,26 @@ struct PlannerModelRolloutTests {
         #expect(plan.changes(.prepareSpan).count == 1, "the failed batch becomes span 3")
     }
 
+    @Test("after a canary failed, the next model's canary goes beside the model that served before it, not the failed one",
+          arguments: [50, 70])
+    func canaryAfterFailedCanary(canaryPercent: Int) throws {
+        var (world, second) = canaryDeployed()
+        world.manifests = LoopFixture.manifests(canaryPercent: canaryPercent)
+        world.observed.endpoints = [LoopFixture.endpoint([(world.firstModel, 100 - canaryPercent), (second, canaryPercent)])]
+        // The canary failed on 2026-02, which became span 3; the retrain on spans 2–3 succeeded.
+        world.observed.batches.append(LoopFixture.batch("2026-02", count: 60))
+        world.observed.evaluations.append(LoopFixture.record(batch: "2026-02", model: second, accuracy: 0.5, at: 1200))
+        world.observed.spans += LoopFixture.spans([3], source: LoopFixture.prefix.appending("2026-02").description)
+        let third = LoopFixture.run(onSpans: [1, 2, 3], finishedAt: 2000, manifests: world.manifests)
+        world.observed.runs.append(third)
+        let plan = world.plan()
+        let deploy = try #require(plan.changes(.deployModel).first)
+        guard case .deployModel(let request) = deploy.detail else { Issue.record("not a deployment"); return }
+        #expect(request.modelID == third.id)
+        #expect(request.trafficSplit == ["0": canaryPercent, "d-\(world.firstModel.id)": 100 - canaryPercent,
+                                         "d-\(second.id)": 0])
+    }
+
     @Test("traffic changed by hand is set back to the declared split")
     func handChangedTraffic() throws {
         var (world, second) = canaryDeployed()
