@@ -119,17 +119,32 @@ extension PlanningContext {
         guard spec.onFailure.newSpan, let collection = dataset.collection else { return }
         let spans = self.spans(of: dataset.root)
         let done = Set(spans.filter { $0.state.isComplete }.compactMap(\.source))
+        let pending = records.filter { !$0.passed && !done.contains($0.batch) }
+        // An interrupted span is resumed for the batch its marker names; that number is not free for another batch
+        // (whose samples would be mixed into it, and one of the two spans lost).
+        var interrupted: [String: Int] = [:]
+        for span in spans where span.state == .inProgress {
+            if let source = span.source, interrupted[source] == nil { interrupted[source] = span.number }
+        }
+        let reserved = Set(pending.compactMap { interrupted[$0.batch] })
         var next = Spans.highestComplete(spans) + 1
-        for record in records where !record.passed && !done.contains(record.batch) {
+        var planned = Set<String>()
+        for record in pending where planned.insert(record.batch).inserted {
             guard let uri = try? StorageURI.parse(record.batch).get() else { continue }
             guard let batch = (batchesByDataset[spec.dataset] ?? []).first(where: { $0.uri == uri }) else {
                 setCondition(resource, .stalled, "BatchMissing",
                              "batch '\(record.batch)' failed the evaluation but is gone; its samples cannot become a span")
                 continue
             }
-            // An interrupted span from this very batch is resumed under its number.
-            let number = spans.first { $0.state == .inProgress && $0.source == record.batch }?.number ?? next
-            next = max(next, number + 1)
+            // An interrupted span from this very batch is resumed under its number; otherwise the next free one.
+            let number: Int
+            if let resumed = interrupted[record.batch] {
+                number = resumed
+            } else {
+                while reserved.contains(next) { next += 1 }
+                number = next
+                next += 1
+            }
             let detail = PrepareSpan(dataset: spec.dataset, root: dataset.root, span: number,
                                      source: .batch(uri, samples: batch.samples), format: dataset.format,
                                      splits: dataset.splits, classes: dataset.classes, pattern: collection.pattern,

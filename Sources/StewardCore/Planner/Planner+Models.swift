@@ -138,10 +138,12 @@ extension PlanningContext {
         let split = observedEndpoint?.trafficSplit ?? [:]
 
         guard let current = deployed.first(where: { $0.modelID == modelID }) else {
-            // A new model: all traffic when it is the first, else the canary share beside the model serving most.
+            // A new model: all traffic when it is the first, else the canary share beside the model serving most
+            // (an earlier canary that never passed is replaced, not taken for the primary).
             var traffic: [String: Int] = ["0": 100]
             var reason = "new model from run '\(run.id)'"
-            if let primary = primaryDeployment(deployed, split: split), spec.rollout.canaryPercent < 100 {
+            if let primary = primaryDeployment(withoutCanary(deployed, split: split), split: split),
+               spec.rollout.canaryPercent < 100 {
                 traffic = ["0": spec.rollout.canaryPercent, primary.id: 100 - spec.rollout.canaryPercent]
                 for other in deployed where other.id != primary.id { traffic[other.id] = 0 }
                 reason += " as a \(spec.rollout.canaryPercent)% canary"
@@ -206,6 +208,15 @@ extension PlanningContext {
             if ta != tb { return ta < tb }
             return (a.createdAt ?? Instant(millisecondsSinceEpoch: 0), a.id) < (b.createdAt ?? Instant(millisecondsSinceEpoch: 0), b.id)
         }
+    }
+
+    /// The deployments without an unpromoted canary: the newest deployment while it shares the traffic with others
+    /// and no Evaluation of its model passed. It may hold most of the traffic (`canaryPercent` above 50) or tie.
+    func withoutCanary(_ deployed: [ObservedEndpoint.DeployedModel], split: [String: Int]) -> [ObservedEndpoint.DeployedModel] {
+        guard deployed.count > 1, let newest = deployed.max(by: {
+            ($0.createdAt ?? Instant(millisecondsSinceEpoch: 0), $0.id) < ($1.createdAt ?? Instant(millisecondsSinceEpoch: 0), $1.id)
+        }), (split[newest.id] ?? 0) < 100, modelPassed(newest.modelID) == nil else { return deployed }
+        return deployed.filter { $0.id != newest.id }
     }
 
     /// The observed split with every deployed model present (missing means 0).

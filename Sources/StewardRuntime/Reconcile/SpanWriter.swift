@@ -11,6 +11,13 @@ struct SpanWriter: Sendable {
         if try await objects.exists(folder.appending(Observer.spanSuccessMarker)) { return }
         let marker = SpanMarker(source: sourceName(request), dataset: request.dataset, span: request.span).encoded()
         try await objects.write(folder.appending(Observer.spanInProgressMarker), bytes: marker, contentType: "application/json")
+
+        // An interrupted attempt may have left files this one does not write (the batch grew since, and the split
+        // moved samples across sides): they go, so that no sample is in the span twice.
+        let inProgress = folder.appending(Observer.spanInProgressMarker)
+        for object in try await objects.list(folder, delimiter: nil).objects where object.uri != inProgress {
+            try await objects.delete(object.uri)
+        }
         switch request.source {
         case .initial(let path, _, let commit):
             let files = try await source.files(under: path, excluding: nil, at: commit)
