@@ -95,7 +95,7 @@ struct Apply: AsyncParsableCommand {
                 let id = Session.reconcileID(now: Terminal.now())
                 let report = try await reconciler.apply(plan.0, desired: desired, providers: providers, store: store,
                                                         reconcileID: id, clock: Terminal.now, concurrency: concurrency,
-                                                        progress: ApplyProgress.print)
+                                                        observed: plan.1, progress: ApplyProgress.print)
                 for entry in report.recovered {
                     Terminal.err("recovered: \(entry.operation.rawValue) of \(entry.resource) was interrupted; re-planned from observed state")
                 }

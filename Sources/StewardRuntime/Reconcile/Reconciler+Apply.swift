@@ -24,6 +24,7 @@ extension Reconciler {
     /// The caller holds the store's writer lock.
     public func apply(_ plan: Plan, desired: DesiredState, providers: Providers, store: any StateStore,
                       reconcileID: String, clock: @escaping @Sendable () -> Instant, concurrency: Int = 4,
+                      observed: ObservedState? = nil,
                       faults: (@Sendable (FaultPoint) throws -> Void)? = nil,
                       progress: @escaping @Sendable (ApplyEvent) -> Void = { _ in }) async throws -> ApplyReport {
         var log = logger
@@ -58,11 +59,17 @@ extension Reconciler {
         }
 
         let after: Plan
+        var seen = observed?.evaluations ?? []
         if results.isEmpty {
             after = plan
         } else {
-            after = try await self.plan(desired, providers: providers, now: clock()).0
+            let (replanned, observedAfter) = try await self.plan(desired, providers: providers, now: clock())
+            after = replanned
+            seen += observedAfter.evaluations
         }
+        // Evaluation results live beside the predictions; the store's history is rebuilt from them
+        // (recording is keep-first), so a deleted store loses no history either.
+        for record in seen { try await store.recordEvaluation(record) }
         try await store.replaceConditions(after.conditions)
         let failed = results.filter { $0.outcome == .failed }.count
         let summary = results.isEmpty
