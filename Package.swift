@@ -92,6 +92,16 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        // Contract-exact fakes of Vertex AI, Cloud Build and GitHub, and a launcher of the real fake-gcs-server,
+        // for the tests only: no product depends on them.
+        .target(
+            name: "StewardFakes",
+            dependencies: [
+                "StewardCore", "StewardRuntime", "StewardHTTP", "StewardGoogleCloud",
+                .product(name: "Hummingbird", package: "hummingbird"),
+            ],
+            exclude: ["Fixtures"]
+        ),
         // Benchmarks: `make bench`, never part of `make test`.
         .executableTarget(
             name: "steward-bench",
@@ -109,11 +119,11 @@ let package = Package(
             "StewardHTTP", .product(name: "Hummingbird", package: "hummingbird"),
         ]),
         .testTarget(name: "StewardGoogleCloudTests", dependencies: [
-            "StewardGoogleCloud", "StewardHTTP", "StewardRuntime", "StewardCore",
+            "StewardGoogleCloud", "StewardHTTP", "StewardRuntime", "StewardCore", "StewardFakes",
             .product(name: "Hummingbird", package: "hummingbird"),
         ], exclude: ["Fixtures"]),
         .testTarget(name: "StewardGitHubTests", dependencies: [
-            "StewardGitHub", "StewardHTTP", "StewardRuntime", "StewardCore",
+            "StewardGitHub", "StewardHTTP", "StewardRuntime", "StewardCore", "StewardFakes",
             .product(name: "Hummingbird", package: "hummingbird"),
         ], exclude: ["Fixtures"]),
         .testTarget(name: "StewardCLITests", dependencies: ["steward", "StewardStore", "StewardRuntime", "StewardCore"]),
