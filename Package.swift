@@ -127,6 +127,10 @@ let package = Package(
             .product(name: "Hummingbird", package: "hummingbird"),
         ], exclude: ["Fixtures"]),
         .testTarget(name: "StewardCLITests", dependencies: ["steward", "StewardStore", "StewardRuntime", "StewardCore"]),
+        // `plan` and `apply` of manifests/ through the built `steward`, against the fakes and fake-gcs-server.
+        .testTarget(name: "StewardEndToEndTests", dependencies: [
+            "steward", "StewardFakes", "StewardGoogleCloud", "StewardHTTP", "StewardCore",
+        ]),
     ],
     swiftLanguageModes: [.v6]
 )
