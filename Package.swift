@@ -92,6 +92,16 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        // Contract-exact fakes of Vertex AI, Cloud Build and GitHub, and a launcher of the real fake-gcs-server,
+        // for the tests only: no product depends on them.
+        .target(
+            name: "StewardFakes",
+            dependencies: [
+                "StewardCore", "StewardRuntime", "StewardHTTP", "StewardGoogleCloud",
+                .product(name: "Hummingbird", package: "hummingbird"),
+            ],
+            exclude: ["Fixtures"]
+        ),
         // Benchmarks: `make bench`, never part of `make test`.
         .executableTarget(
             name: "steward-bench",
@@ -109,14 +119,18 @@ let package = Package(
             "StewardHTTP", .product(name: "Hummingbird", package: "hummingbird"),
         ]),
         .testTarget(name: "StewardGoogleCloudTests", dependencies: [
-            "StewardGoogleCloud", "StewardHTTP", "StewardRuntime", "StewardCore",
+            "StewardGoogleCloud", "StewardHTTP", "StewardRuntime", "StewardCore", "StewardFakes",
             .product(name: "Hummingbird", package: "hummingbird"),
         ], exclude: ["Fixtures"]),
         .testTarget(name: "StewardGitHubTests", dependencies: [
-            "StewardGitHub", "StewardHTTP", "StewardRuntime", "StewardCore",
+            "StewardGitHub", "StewardHTTP", "StewardRuntime", "StewardCore", "StewardFakes",
             .product(name: "Hummingbird", package: "hummingbird"),
         ], exclude: ["Fixtures"]),
         .testTarget(name: "StewardCLITests", dependencies: ["steward", "StewardStore", "StewardRuntime", "StewardCore"]),
+        // `plan` and `apply` of manifests/ through the built `steward`, against the fakes and fake-gcs-server.
+        .testTarget(name: "StewardEndToEndTests", dependencies: [
+            "steward", "StewardFakes", "StewardGoogleCloud", "StewardHTTP", "StewardCore",
+        ]),
     ],
     swiftLanguageModes: [.v6]
 )

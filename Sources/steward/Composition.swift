@@ -26,14 +26,16 @@ enum Composition {
     }
 
     /// The provider's adapters: `--provider`, else the Project's, else local.
-    static func providers(_ global: GlobalOptions, desired: DesiredState, logger: Logger) throws -> Providers {
+    static func providers(_ global: GlobalOptions, desired: DesiredState, logger: Logger,
+                          environment: [String: String] = ProcessInfo.processInfo.environment) throws -> Providers {
         let kind = global.provider ?? desired.declaredProvider
         switch kind {
         case .local:
             let root = desired.manifests.project?.1.local?.root ?? ".steward/local"
             return LocalProvider.make(root: absolute(root), logger: logger)
         case .gcp:
-            throw CommandFailure("the gcp provider is not available in this build; use '--provider local' to run locally")
+            return try GoogleCloudComposition(gcp: GoogleCloudComposition.settings(desired), environment: environment,
+                                              stewardVersion: Steward.configuration.version, logger: logger).providers()
         }
     }
 

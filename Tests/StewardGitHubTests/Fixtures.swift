@@ -1,4 +1,5 @@
 import Foundation
+import StewardFakes
 
 /// Files beside the tests (the target excludes `Fixtures/`, so they are read from the source tree).
 enum Fixtures {

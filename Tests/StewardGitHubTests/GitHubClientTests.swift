@@ -1,4 +1,5 @@
 import Foundation
+import StewardFakes
 import StewardHTTP
 import StewardRuntime
 import Testing

@@ -1,4 +1,5 @@
 import StewardCore
+import StewardFakes
 import StewardHTTP
 import StewardRuntime
 import Testing

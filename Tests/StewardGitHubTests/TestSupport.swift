@@ -1,4 +1,5 @@
 import Logging
+import StewardFakes
 import StewardHTTP
 @testable import StewardGitHub
 

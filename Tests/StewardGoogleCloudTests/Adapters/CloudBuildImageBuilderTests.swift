@@ -1,6 +1,7 @@
 import Foundation
 import StewardArchive
 import StewardCore
+import StewardFakes
 @testable import StewardGoogleCloud
 import StewardRuntime
 import Testing

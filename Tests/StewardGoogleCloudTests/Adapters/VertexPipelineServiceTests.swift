@@ -1,5 +1,6 @@
 import Foundation
 import StewardCore
+import StewardFakes
 @testable import StewardGoogleCloud
 import StewardRuntime
 import Testing

@@ -1,3 +1,4 @@
+import StewardFakes
 import StewardGoogleCloud
 import StewardRuntime
 import Testing

@@ -1,4 +1,5 @@
 import StewardCore
+import StewardFakes
 import StewardGoogleCloud
 import StewardRuntime
 import Testing

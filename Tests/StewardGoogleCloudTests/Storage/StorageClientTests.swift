@@ -1,5 +1,6 @@
 import Foundation
 import StewardCore
+import StewardFakes
 import StewardGoogleCloud
 import StewardHTTP
 import StewardRuntime

@@ -1,4 +1,5 @@
 import StewardCore
+import StewardFakes
 @testable import StewardGoogleCloud
 import StewardHTTP
 import Testing

@@ -1,4 +1,5 @@
 import Foundation
+import StewardFakes
 import StewardGoogleCloud
 import StewardHTTP
 import StewardRuntime

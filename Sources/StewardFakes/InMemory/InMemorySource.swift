@@ -2,22 +2,27 @@ import StewardCore
 import StewardRuntime
 
 /// A `Source` holding one commit's files in memory; only what the image builder reads is implemented.
-struct InMemorySource: Source {
-    var commit: String
+public struct InMemorySource: Source {
+    public var commit: String
     /// Repository-relative paths.
-    var files: [SourceFile]
+    public var files: [SourceFile]
 
-    func resolve(_ revision: String) async throws -> String { commit }
+    public init(commit: String, files: [SourceFile]) {
+        self.commit = commit
+        self.files = files
+    }
 
-    func manifestFiles(under folder: RepositoryPath, at commit: String) async throws -> [SourceFile] {
+    public func resolve(_ revision: String) async throws -> String { commit }
+
+    public func manifestFiles(under folder: RepositoryPath, at commit: String) async throws -> [SourceFile] {
         files.filter { folder.contains(RepositoryPath(unchecked: $0.path)) }
     }
 
-    func facts(for queries: SourceQueries, at commit: String) async throws -> SourceFacts {
+    public func facts(for queries: SourceQueries, at commit: String) async throws -> SourceFacts {
         throw RuntimeError(code: "invalid", message: "not used by these tests")
     }
 
-    func files(under folder: RepositoryPath, excluding: RepositoryPath?, at commit: String) async throws -> [SourceFile] {
+    public func files(under folder: RepositoryPath, excluding: RepositoryPath?, at commit: String) async throws -> [SourceFile] {
         guard commit == self.commit else { throw RuntimeError.notFound("commit \(commit)") }
         return files.compactMap { file in
             let path = RepositoryPath(unchecked: file.path)
@@ -27,14 +32,14 @@ struct InMemorySource: Source {
         }
     }
 
-    func export(_ folder: RepositoryPath, excluding: RepositoryPath?, at commit: String, to directory: String) async throws {
+    public func export(_ folder: RepositoryPath, excluding: RepositoryPath?, at commit: String, to directory: String) async throws {
         throw RuntimeError(code: "invalid", message: "not used by these tests")
     }
 
-    func read(_ path: RepositoryPath, at commit: String) async throws -> [UInt8] {
+    public func read(_ path: RepositoryPath, at commit: String) async throws -> [UInt8] {
         guard let file = files.first(where: { $0.path == path.value }) else { throw RuntimeError.notFound("file '\(path)'") }
         return file.bytes
     }
 
-    func hasUncommittedChanges(under folder: RepositoryPath) async throws -> Bool { false }
+    public func hasUncommittedChanges(under folder: RepositoryPath) async throws -> Bool { false }
 }

@@ -3,26 +3,39 @@ import Hummingbird
 import Logging
 import NIOCore
 
-/// A request as a fake sees it.
-struct FakeRequest: Sendable {
-    var method: String
+/// A request as a Google fake sees it.
+public struct FakeRequest: Sendable {
+    public var method: String
     /// The path, percent-decoded.
-    var path: String
+    public var path: String
     /// Query parameters, percent-decoded (the last value of a repeated name wins).
-    var query: [String: String]
-    var body: [UInt8]
+    public var query: [String: String]
+    public var body: [UInt8]
+
+    public init(method: String, path: String, query: [String: String] = [:], body: [UInt8] = []) {
+        self.method = method
+        self.path = path
+        self.query = query
+        self.body = body
+    }
 }
 
-/// A fake's answer.
-struct FakeResponse: Sendable {
-    var status: Int
-    var headers: [(String, String)] = []
-    var body: [UInt8] = []
+/// A Google fake's answer.
+public struct FakeResponse: Sendable {
+    public var status: Int
+    public var headers: [(String, String)] = []
+    public var body: [UInt8] = []
+
+    public init(status: Int, headers: [(String, String)] = [], body: [UInt8] = []) {
+        self.status = status
+        self.headers = headers
+        self.body = body
+    }
 }
 
 /// Runs a fake on Hummingbird 2 on 127.0.0.1 on a free port: a real socket, as the wire sees it.
-final class FakeServer: Sendable {
-    let port: Int
+public final class FakeServer: Sendable {
+    public let port: Int
     private let task: Task<Void, any Error>
 
     private init(port: Int, task: Task<Void, any Error>) {
@@ -31,9 +44,9 @@ final class FakeServer: Sendable {
     }
 
     /// `http://127.0.0.1:PORT`.
-    var baseURL: String { "http://127.0.0.1:\(port)" }
+    public var baseURL: String { "http://127.0.0.1:\(port)" }
 
-    static func start(_ handler: @escaping @Sendable (FakeRequest) async -> FakeResponse) async throws -> FakeServer {
+    public static func start(_ handler: @escaping @Sendable (FakeRequest) async -> FakeResponse) async throws -> FakeServer {
         let (ports, continuation) = AsyncStream<Int>.makeStream()
         var logger = Logger(label: "fake-server")
         logger.logLevel = .critical
@@ -66,12 +79,12 @@ final class FakeServer: Sendable {
     }
 
     /// Stops the server and waits for it.
-    func stop() async {
+    public func stop() async {
         task.cancel()
         _ = try? await task.value
     }
 
-    enum FakeServerError: Error { case didNotStart }
+    public enum FakeServerError: Error { case didNotStart }
 }
 
 func parseQuery(_ query: String) -> [String: String] {

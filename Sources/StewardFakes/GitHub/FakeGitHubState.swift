@@ -1,66 +1,74 @@
 import Foundation
 
 /// The fake's data and its implementation of the releases contract (`api/CONTRACTS.md` §4).
-actor FakeGitHubState {
-    struct Configuration: Sendable {
+public actor FakeGitHubState {
+    public struct Configuration: Sendable {
         /// The only token accepted (`Bearer` or legacy `token`).
-        var token = "ghp_fake_token_0123456789"
+        public var token = "ghp_fake_token_0123456789"
         /// Repositories that exist; anything else is 404.
-        var repositories: Set<String> = ["octo/models"]
+        public var repositories: Set<String> = ["octo/models"]
         /// GitHub's cap on `per_page` is 100; tests lower it to force pagination.
-        var maxPerPage = 100
+        public var maxPerPage = 100
         /// `x-ratelimit-reset` (seconds since 1970).
-        var rateLimitReset = 1_900_000_000
+        public var rateLimitReset = 1_900_000_000
+
+        public init(token: String = "ghp_fake_token_0123456789", repositories: Set<String> = ["octo/models"],
+                    maxPerPage: Int = 100, rateLimitReset: Int = 1_900_000_000) {
+            self.token = token
+            self.repositories = repositories
+            self.maxPerPage = maxPerPage
+            self.rateLimitReset = rateLimitReset
+        }
     }
 
-    struct StoredAsset: Sendable {
-        var id: Int
-        var name: String
-        var label: String?
-        var contentType: String
-        var bytes: [UInt8]
-        var state: String
+    public struct StoredAsset: Sendable {
+        public var id: Int
+        public var name: String
+        public var label: String?
+        public var contentType: String
+        public var bytes: [UInt8]
+        public var state: String
     }
 
-    struct StoredRelease: Sendable {
-        var id: Int
-        var repository: String
-        var tagName: String
-        var targetCommitish: String
-        var name: String?
-        var body: String?
-        var draft: Bool
-        var prerelease: Bool
-        var assets: [StoredAsset] = []
+    public struct StoredRelease: Sendable {
+        public var id: Int
+        public var repository: String
+        public var tagName: String
+        public var targetCommitish: String
+        public var name: String?
+        public var body: String?
+        public var draft: Bool
+        public var prerelease: Bool
+        public var assets: [StoredAsset] = []
     }
 
     /// A failure served instead of the next request (after the User-Agent check).
-    enum Injected: Sendable {
+    public enum Injected: Sendable {
         /// Primary limit exhausted: `x-ratelimit-remaining: 0` and the configured reset.
         case primaryRateLimit(status: Int)
         /// Secondary limit: `retry-after` seconds.
         case secondaryRateLimit(status: Int, retryAfter: Int)
     }
 
-    let configuration: Configuration
+    public let configuration: Configuration
     let schema: CreateReleaseSchema
-    var baseURL = ""
-    private(set) var releases: [StoredRelease] = []
-    private(set) var requests: [FakeRequest] = []
+    public private(set) var baseURL = ""
+    public private(set) var releases: [StoredRelease] = []
+    public private(set) var requests: [FakeGitHubRequest] = []
     private var injected: [Injected] = []
     private var nextID = 1000
     private var remaining = 5000
 
-    init(configuration: Configuration) throws {
+    public init(configuration: Configuration) throws {
         self.configuration = configuration
         schema = try CreateReleaseSchema.load()
     }
 
-    func setBaseURL(_ url: String) { baseURL = url }
-    func inject(_ failure: Injected) { injected.append(failure) }
+    public func setBaseURL(_ url: String) { baseURL = url }
+    public func inject(_ failure: Injected) { injected.append(failure) }
 
     @discardableResult
-    func seed(repository: String, tag: String, draft: Bool, assets: [String] = []) -> Int {
+    public func seed(repository: String, tag: String, draft: Bool, assets: [String] = []) -> Int {
         let id = newID()
         var release = StoredRelease(id: id, repository: repository, tagName: tag, targetCommitish: "main", name: tag,
                                     body: nil, draft: draft, prerelease: false)
@@ -77,7 +85,7 @@ actor FakeGitHubState {
 
     // MARK: - Serving
 
-    func handle(_ request: FakeRequest) -> FakeResponse {
+    public func handle(_ request: FakeGitHubRequest) -> FakeGitHubResponse {
         requests.append(request)
         // GitHub rejects requests without a User-Agent before anything else.
         guard let agent = request.header("user-agent"), !agent.isEmpty else {
@@ -111,7 +119,7 @@ actor FakeGitHubState {
                              exhausted: false)
     }
 
-    private func route(_ request: FakeRequest, authenticated: Bool) -> FakeResponse {
+    private func route(_ request: FakeGitHubRequest, authenticated: Bool) -> FakeGitHubResponse {
         var segments = request.segments[...]
         let uploads = segments.first == "uploads"
         if uploads { segments = segments.dropFirst() }
@@ -153,7 +161,7 @@ actor FakeGitHubState {
         releases.first { $0.repository == repository && String($0.id) == id && (authenticated || !$0.draft) }
     }
 
-    private func create(_ request: FakeRequest, repository: String) -> FakeResponse {
+    private func create(_ request: FakeGitHubRequest, repository: String) -> FakeGitHubResponse {
         guard let body = try? JSONDecoder().decode(JSONValue.self, from: Data(request.body)) else {
             return error(400, "Problems parsing JSON")
         }
@@ -173,7 +181,7 @@ actor FakeGitHubState {
         return response
     }
 
-    private func upload(_ request: FakeRequest, release: StoredRelease) -> FakeResponse {
+    private func upload(_ request: FakeGitHubRequest, release: StoredRelease) -> FakeGitHubResponse {
         let parameters = request.parameters
         guard let name = parameters["name"], !name.isEmpty else {
             return error(422, "Bad request: 'name' is required")
@@ -222,7 +230,7 @@ actor FakeGitHubState {
     }
 
     /// One page of a list with GitHub's `Link` header (`per_page` default 30, capped; `page` from 1).
-    private func page(_ items: [[String: Any]], request: FakeRequest) -> FakeResponse {
+    private func page(_ items: [[String: Any]], request: FakeGitHubRequest) -> FakeGitHubResponse {
         let parameters = request.parameters
         let perPage = min(max(Int(parameters["per_page"] ?? "") ?? 30, 1), min(100, configuration.maxPerPage))
         let current = max(Int(parameters["page"] ?? "") ?? 1, 1)
@@ -238,7 +246,7 @@ actor FakeGitHubState {
         return response
     }
 
-    private func withRateLimit(_ response: FakeResponse, authenticated: Bool, exhausted: Bool) -> FakeResponse {
+    private func withRateLimit(_ response: FakeGitHubResponse, authenticated: Bool, exhausted: Bool) -> FakeGitHubResponse {
         var response = response
         let limit = authenticated ? 5000 : 60
         let left = exhausted ? 0 : max(0, min(limit, remaining))
@@ -250,21 +258,21 @@ actor FakeGitHubState {
         return response
     }
 
-    private func json(_ status: Int, _ value: Any) -> FakeResponse {
+    private func json(_ status: Int, _ value: Any) -> FakeGitHubResponse {
         let data = (try? JSONSerialization.data(withJSONObject: value, options: [.sortedKeys])) ?? Data()
-        return FakeResponse(status: status, headers: [("Content-Type", "application/json; charset=utf-8")],
+        return FakeGitHubResponse(status: status, headers: [("Content-Type", "application/json; charset=utf-8")],
                             body: Array(data))
     }
 
-    private func error(_ status: Int, _ message: String) -> FakeResponse {
+    private func error(_ status: Int, _ message: String) -> FakeGitHubResponse {
         json(status, ["message": message, "documentation_url": "https://docs.github.com/rest", "status": String(status)])
     }
 
-    private func notFound() -> FakeResponse {
+    private func notFound() -> FakeGitHubResponse {
         json(404, ["message": "Not Found", "documentation_url": "https://docs.github.com/rest", "status": "404"])
     }
 
-    private func validationFailed(resource: String, field: String, documentation: String) -> FakeResponse {
+    private func validationFailed(resource: String, field: String, documentation: String) -> FakeGitHubResponse {
         json(422, ["message": "Validation Failed", "documentation_url": documentation, "status": "422",
                    "errors": [["resource": resource, "code": "already_exists", "field": field]]])
     }

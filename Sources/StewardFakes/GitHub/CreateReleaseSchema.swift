@@ -12,7 +12,7 @@ struct CreateReleaseSchema: Sendable {
     let properties: [String: Property]
 
     static func load() throws -> CreateReleaseSchema {
-        let fragment = try Fixtures.json("github.releases.fragment.json")
+        let fragment = try JSONValue.decode(FakeFixtures.bytes("github.releases.fragment.json"))
         guard let body = fragment["paths"]?["/repos/{owner}/{repo}/releases"]?["post"]?["requestBody"]?["application/json"],
               let required = body["required"]?.array?.compactMap(\.string),
               let members = body["properties"]?.object else {

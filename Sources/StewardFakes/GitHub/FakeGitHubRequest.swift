@@ -1,33 +1,33 @@
 /// A request as the fake saw it (recorded for counting and for checking headers).
-struct FakeRequest: Sendable {
-    var method: String
+public struct FakeGitHubRequest: Sendable {
+    public var method: String
     /// The path, still percent-encoded.
-    var path: String
+    public var path: String
     /// The raw query, without `?`.
-    var query: String
+    public var query: String
     /// Header names lowercased.
-    var headers: [String: String]
-    var body: [UInt8]
+    public var headers: [String: String]
+    public var body: [UInt8]
 
-    func header(_ name: String) -> String? { headers[name.lowercased()] }
+    public func header(_ name: String) -> String? { headers[name.lowercased()] }
 
     /// Query parameters, percent-decoded.
-    var parameters: [String: String] {
+    public var parameters: [String: String] {
         var result: [String: String] = [:]
         for pair in query.split(separator: "&") {
             let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
-            let key = FakeRequest.percentDecode(String(parts[0]))
-            if result[key] == nil { result[key] = parts.count > 1 ? FakeRequest.percentDecode(String(parts[1])) : "" }
+            let key = FakeGitHubRequest.percentDecode(String(parts[0]))
+            if result[key] == nil { result[key] = parts.count > 1 ? FakeGitHubRequest.percentDecode(String(parts[1])) : "" }
         }
         return result
     }
 
     /// Path segments, each percent-decoded (so an encoded `/` inside a tag stays inside its segment).
-    var segments: [String] {
-        path.split(separator: "/").map { FakeRequest.percentDecode(String($0)) }
+    public var segments: [String] {
+        path.split(separator: "/").map { FakeGitHubRequest.percentDecode(String($0)) }
     }
 
-    static func percentDecode(_ value: String) -> String {
+    public static func percentDecode(_ value: String) -> String {
         var bytes: [UInt8] = []
         var utf8 = Array(value.utf8)[...]
         while let byte = utf8.popFirst() {

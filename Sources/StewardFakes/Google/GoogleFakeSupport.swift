@@ -3,15 +3,15 @@ import StewardCore
 import StewardGoogleCloud
 
 /// One request a fake received, with the status it answered.
-struct RecordedRequest: Sendable {
-    var method: String
-    var path: String
-    var query: [String: String]
-    var body: [UInt8]
-    var status: Int
+public struct RecordedRequest: Sendable {
+    public var method: String
+    public var path: String
+    public var query: [String: String]
+    public var body: [UInt8]
+    public var status: Int
 
     /// The body as JSON.
-    var json: ProtobufValue? { body.isEmpty ? nil : try? ProtobufValue(json: body) }
+    public var json: ProtobufValue? { body.isEmpty ? nil : try? ProtobufValue(json: body) }
 }
 
 /// A google.rpc.Status error a fake answers with.

@@ -5,15 +5,15 @@ import StewardGoogleCloud
 /// an operation whose metadata holds the queued build; builds move QUEUED → WORKING → SUCCESS (or a failure
 /// set by the test) over successive observations, seen alike by get and list; list filters by `tags="…"`
 /// and pages; bodies are checked against the discovery fragment.
-actor FakeCloudBuild {
-    let projectID = "steward-test"
-    let projectNumber = "123456789012"
-    let location = "us-central1"
+public actor FakeCloudBuild {
+    public nonisolated let projectID: String
+    public nonisolated let projectNumber = "123456789012"
+    public nonisolated let location: String
 
     var maximumPageSize = 10
     var observationsPerState = 1
 
-    private(set) var requests: [RecordedRequest] = []
+    public private(set) var requests: [RecordedRequest] = []
     private let schema: DiscoverySchema
     private var clock = FakeClock()
     private var sequence = 0
@@ -23,29 +23,32 @@ actor FakeCloudBuild {
     private var operations: [String: String] = [:]
     private var nextFailure: String?
 
-    init() throws {
+    /// A fake of one project (by id; resource names carry the project number) and location.
+    public init(projectID: String = "steward-test", location: String = "us-central1") throws {
+        self.projectID = projectID
+        self.location = location
         schema = try DiscoverySchema(fixture: "cloudbuild.v1.fragment.json")
     }
 
     // MARK: Test controls
 
-    func failNext(_ count: Int, status: Int = 503, retryAfter: String? = "1") {
+    public func failNext(_ count: Int, status: Int = 503, retryAfter: String? = "1") {
         let name = status == 429 ? "RESOURCE_EXHAUSTED" : "UNAVAILABLE"
         injected += Array(repeating: FakeError(http: status, status: name, message: "injected failure",
                                                headers: retryAfter.map { [("Retry-After", $0)] } ?? []), count: count)
     }
 
-    func setMaximumPageSize(_ size: Int) { maximumPageSize = size }
+    public func setMaximumPageSize(_ size: Int) { maximumPageSize = size }
     /// The next build created ends with `FAILURE` and this detail.
-    func failNextBuild(_ detail: String) { nextFailure = detail }
-    func buildCount() -> Int { builds.count }
-    func requests(_ method: String, pathSuffix: String) -> [RecordedRequest] {
+    public func failNextBuild(_ detail: String) { nextFailure = detail }
+    public func buildCount() -> Int { builds.count }
+    public func requests(_ method: String, pathSuffix: String) -> [RecordedRequest] {
         requests.filter { $0.method == method && $0.path.hasSuffix(pathSuffix) }
     }
 
     // MARK: Serving
 
-    func handle(_ request: FakeRequest) -> FakeResponse {
+    public func handle(_ request: FakeRequest) -> FakeResponse {
         let response: FakeResponse
         if !injected.isEmpty {
             response = injected.removeFirst().response

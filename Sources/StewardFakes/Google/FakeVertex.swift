@@ -11,10 +11,10 @@ import StewardGoogleCloud
 ///   alike); long-running operations are done only after `operationPollsUntilDone` gets.
 /// - Lists page with at most `maximumPageSize` items and opaque tokens bound to the filter.
 /// - `failNext` makes the next requests fail with 429/503 and `Retry-After`.
-actor FakeVertex {
-    let projectID = "steward-test"
-    let projectNumber = "123456789012"
-    let location = "us-central1"
+public actor FakeVertex {
+    public nonisolated let projectID: String
+    public nonisolated let projectNumber = "123456789012"
+    public nonisolated let location: String
 
     var maximumPageSize = 10
     /// Gets of an operation that still answer `done: false`.
@@ -22,7 +22,7 @@ actor FakeVertex {
     /// Observations a job spends in each of PENDING and RUNNING.
     var observationsPerState = 1
 
-    private(set) var requests: [RecordedRequest] = []
+    public private(set) var requests: [RecordedRequest] = []
     private let schema: DiscoverySchema
     private var clock = FakeClock()
     private var sequence = 0
@@ -38,32 +38,38 @@ actor FakeVertex {
     private var blessings: [String: Bool] = [:]
     private var nextOperationError: RPCStatus?
 
-    init() throws {
+    /// A fake of one project (by id; resource names carry the project number) and location.
+    public init(projectID: String = "steward-test", location: String = "us-central1") throws {
+        self.projectID = projectID
+        self.location = location
         schema = try DiscoverySchema(fixture: "aiplatform.v1.fragment.json")
     }
 
-    var parent: String { "projects/\(projectNumber)/locations/\(location)" }
+    public var parent: String { "projects/\(projectNumber)/locations/\(location)" }
 
     // MARK: Test controls
 
-    func failNext(_ count: Int, status: Int = 503, retryAfter: String? = "1") {
+    public func failNext(_ count: Int, status: Int = 503, retryAfter: String? = "1") {
         let name = status == 429 ? "RESOURCE_EXHAUSTED" : "UNAVAILABLE"
         let headers = retryAfter.map { [("Retry-After", $0)] } ?? []
         injected += Array(repeating: FakeError(http: status, status: name, message: "injected failure", headers: headers),
                           count: count)
     }
 
-    func setMaximumPageSize(_ size: Int) { maximumPageSize = size }
-    func setOperationPollsUntilDone(_ count: Int) { operationPollsUntilDone = count }
+    public func setMaximumPageSize(_ size: Int) { maximumPageSize = size }
+    public func setOperationPollsUntilDone(_ count: Int) { operationPollsUntilDone = count }
+    /// How many observations a job spends in each of PENDING and RUNNING (1 by default); a large number keeps
+    /// jobs from finishing, as long training runs do.
+    public func setObservationsPerState(_ count: Int) { observationsPerState = count }
     /// The final state of a pipeline job (`PIPELINE_STATE_FAILED`, …); succeeded by default.
-    func setOutcome(pipelineJob id: String, _ state: String) { pipelineOutcomes[id] = state }
+    public func setOutcome(pipelineJob id: String, _ state: String) { pipelineOutcomes[id] = state }
     /// The blessing a job's ModelBlessing artifacts report; blessed by default.
-    func setBlessed(pipelineJob id: String, _ blessed: Bool) { blessings[id] = blessed }
+    public func setBlessed(pipelineJob id: String, _ blessed: Bool) { blessings[id] = blessed }
     /// The next long-running operation created ends with this error.
-    func failNextOperation(_ status: RPCStatus) { nextOperationError = status }
+    public func failNextOperation(_ status: RPCStatus) { nextOperationError = status }
 
     /// Adds a model directly, as if uploaded long ago.
-    func seedModel(id: String, displayName: String, labels: [String: String] = [:]) {
+    public func seedModel(id: String, displayName: String, labels: [String: String] = [:]) {
         let name = "\(parent)/models/\(id)"
         models[id] = ModelRecord(sequence: next(), model: .object([
             "name": .string(name), "displayName": .string(displayName), "labels": .object(labels.mapValues { .string($0) }),
@@ -71,17 +77,17 @@ actor FakeVertex {
         ]))
     }
 
-    func pipelineJobCount() -> Int { pipelineJobs.count }
-    func batchJobCount() -> Int { batchJobs.count }
-    func modelCount() -> Int { models.count }
-    func endpointCount() -> Int { endpoints.count }
-    func requests(_ method: String, pathSuffix: String) -> [RecordedRequest] {
+    public func pipelineJobCount() -> Int { pipelineJobs.count }
+    public func batchJobCount() -> Int { batchJobs.count }
+    public func modelCount() -> Int { models.count }
+    public func endpointCount() -> Int { endpoints.count }
+    public func requests(_ method: String, pathSuffix: String) -> [RecordedRequest] {
         requests.filter { $0.method == method && $0.path.hasSuffix(pathSuffix) }
     }
 
     // MARK: Serving
 
-    func handle(_ request: FakeRequest) -> FakeResponse {
+    public func handle(_ request: FakeRequest) -> FakeResponse {
         let response: FakeResponse
         if !injected.isEmpty {
             response = injected.removeFirst().response

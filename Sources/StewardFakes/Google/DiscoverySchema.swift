@@ -9,16 +9,14 @@ import StewardGoogleCloud
 /// `google-datetime` and `google-duration`. A field the schema does not name is an error, as Google answers
 /// `Unknown name "…": Cannot find field.` A `$ref` to a schema outside the fragment (the fragments keep the
 /// closure to depth 2) is accepted as is.
-struct DiscoverySchema: Sendable {
+public struct DiscoverySchema: Sendable {
     let schemas: [String: ProtobufValue]
     let methods: [String: ProtobufValue]
     let globalParameters: Set<String>
 
-    /// Loads a fragment from `Fixtures/`.
-    init(fixture name: String) throws {
-        let url = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-            .appendingPathComponent("Fixtures").appendingPathComponent(name)
-        let document = try ProtobufValue(json: [UInt8](Data(contentsOf: url)))
+    /// Loads a fragment from `Fixtures/` (`aiplatform.v1.fragment.json`, `cloudbuild.v1.fragment.json`).
+    public init(fixture name: String) throws {
+        let document = try ProtobufValue(json: FakeFixtures.bytes(name))
         schemas = document["schemas"]?.objectValue ?? [:]
         methods = document["methods"]?.objectValue ?? [:]
         var global = Set((document["globalParameters"]?.objectValue ?? [:]).keys)
@@ -28,7 +26,7 @@ struct DiscoverySchema: Sendable {
     }
 
     /// The violations of a request body for a method (by discovery id), empty when it is valid.
-    func violations(ofBody body: ProtobufValue, method id: String) -> [String] {
+    public func violations(ofBody body: ProtobufValue, method id: String) -> [String] {
         guard let reference = methods[id]?["request"]?["$ref"]?.stringValue else {
             return ["method '\(id)' takes no body"]
         }
@@ -38,7 +36,7 @@ struct DiscoverySchema: Sendable {
     }
 
     /// Query parameters a method does not take.
-    func unknownParameters(_ query: [String: String], method id: String) -> [String] {
+    public func unknownParameters(_ query: [String: String], method id: String) -> [String] {
         let known = Set((methods[id]?["parameters"]?.objectValue ?? [:]).keys)
         return query.keys.filter { !known.contains($0) && !globalParameters.contains($0) }.sorted()
     }

@@ -2,12 +2,14 @@ import StewardCore
 import StewardRuntime
 
 /// An `ObjectStore` in memory, for the adapters' tests; counts creates and writes.
-actor InMemoryObjectStore: ObjectStore {
-    private(set) var objects: [StorageURI: [UInt8]] = [:]
-    private(set) var creates = 0
-    private(set) var writes = 0
+public actor InMemoryObjectStore: ObjectStore {
+    public private(set) var objects: [StorageURI: [UInt8]] = [:]
+    public private(set) var creates = 0
+    public private(set) var writes = 0
 
-    func list(_ location: StorageURI, delimiter: String?) async throws -> ObjectListing {
+    public init() {}
+
+    public func list(_ location: StorageURI, delimiter: String?) async throws -> ObjectListing {
         let prefix = location.prefix
         var listing = ObjectListing()
         var prefixes = Set<StorageURI>()
@@ -24,24 +26,24 @@ actor InMemoryObjectStore: ObjectStore {
         return listing
     }
 
-    func read(_ uri: StorageURI) async throws -> [UInt8] {
+    public func read(_ uri: StorageURI) async throws -> [UInt8] {
         guard let bytes = objects[uri] else { throw RuntimeError.notFound("object '\(uri)'") }
         return bytes
     }
 
-    func create(_ uri: StorageURI, bytes: [UInt8], contentType: String?) async throws -> Bool {
+    public func create(_ uri: StorageURI, bytes: [UInt8], contentType: String?) async throws -> Bool {
         creates += 1
         guard objects[uri] == nil else { return false }
         objects[uri] = bytes
         return true
     }
 
-    func write(_ uri: StorageURI, bytes: [UInt8], contentType: String?) async throws {
+    public func write(_ uri: StorageURI, bytes: [UInt8], contentType: String?) async throws {
         writes += 1
         objects[uri] = bytes
     }
 
-    func delete(_ uri: StorageURI) async throws { objects[uri] = nil }
+    public func delete(_ uri: StorageURI) async throws { objects[uri] = nil }
 
-    func exists(_ uri: StorageURI) async throws -> Bool { objects[uri] != nil }
+    public func exists(_ uri: StorageURI) async throws -> Bool { objects[uri] != nil }
 }

@@ -7,18 +7,18 @@ import NIOCore
 /// An in-process GitHub (releases, assets, uploads) on a real socket at 127.0.0.1 and a free port.
 ///
 /// The API is served at the root and the uploads host at `/uploads`; every release's `upload_url` points there.
-struct FakeGitHub: Sendable {
-    typealias Configuration = FakeGitHubState.Configuration
+public struct FakeGitHub: Sendable {
+    public typealias Configuration = FakeGitHubState.Configuration
 
-    let state: FakeGitHubState
+    public let state: FakeGitHubState
     /// `http://127.0.0.1:<port>`, the value for `GITHUB_API_URL`.
-    let baseURL: String
+    public let baseURL: String
 
     /// The accepted token.
-    var token: String { state.configuration.token }
+    public var token: String { state.configuration.token }
 
     /// Runs a fake for the duration of `body`, then shuts it down.
-    static func run<Result: Sendable>(_ configuration: Configuration = Configuration(),
+    public static func run<Result: Sendable>(_ configuration: Configuration = Configuration(),
                                       _ body: (FakeGitHub) async throws -> Result) async throws -> Result {
         let state = try FakeGitHubState(configuration: configuration)
         let (ports, portContinuation) = AsyncStream<Int>.makeStream()
@@ -30,7 +30,7 @@ struct FakeGitHub: Sendable {
                 let name = field.name.canonicalName.lowercased()
                 headers[name] = headers[name].map { "\($0), \(field.value)" } ?? field.value
             }
-            let incoming = FakeRequest(method: request.method.rawValue, path: request.uri.path,
+            let incoming = FakeGitHubRequest(method: request.method.rawValue, path: request.uri.path,
                                        query: request.uri.query ?? "", headers: headers,
                                        body: Array(body.readableBytesView))
             let outgoing = await state.handle(incoming)
@@ -73,18 +73,18 @@ struct FakeGitHub: Sendable {
 
     // MARK: - Inspection and setup for tests
 
-    var requests: [FakeRequest] { get async { await state.requests } }
+    public var requests: [FakeGitHubRequest] { get async { await state.requests } }
 
-    func releases(in repository: String) async -> [FakeGitHubState.StoredRelease] {
+    public func releases(in repository: String) async -> [FakeGitHubState.StoredRelease] {
         await state.releases.filter { $0.repository == repository }
     }
 
     @discardableResult
-    func seed(repository: String = "octo/models", tag: String, draft: Bool = false, assets: [String] = []) async -> Int {
+    public func seed(repository: String = "octo/models", tag: String, draft: Bool = false, assets: [String] = []) async -> Int {
         await state.seed(repository: repository, tag: tag, draft: draft, assets: assets)
     }
 
-    func inject(_ failure: FakeGitHubState.Injected) async {
+    public func inject(_ failure: FakeGitHubState.Injected) async {
         await state.inject(failure)
     }
 }

@@ -1,0 +1,176 @@
+import Foundation
+import StewardFakes
+import StewardGoogleCloud
+import Testing
+
+/// `steward plan` and `apply` of the project's own `manifests/` (`provider: gcp`) through the built binary, with every
+/// Google and GitHub endpoint overridden: fake-gcs-server for Cloud Storage, the contract fakes for Vertex AI, Cloud
+/// Build and GitHub. `GOOGLE_APPLICATION_CREDENTIALS` names a file that does not exist and `GCE_METADATA_HOST` a
+/// recording server: against overrides Steward must look up no credentials and never probe the metadata server.
+@Suite("gcp provider end to end", .serialized, .timeLimit(.minutes(2)))
+struct GoogleCloudEndToEndTests {
+    static let pipeline = "Pipeline/cifar10-training"
+
+    @Test("apply builds once, copies the modules, starts one run once the build succeeded, and repeats nothing")
+    func applyStartsEachThingOnce() async throws {
+        try await EndToEnd.with { e in
+            let modulesTree = try await e.sh("git rev-parse HEAD:examples/cifar10/training_pipeline/models")
+            let imageTree = try await e.sh("""
+                export GIT_INDEX_FILE=.git/e2e-index && git read-tree HEAD:examples/cifar10/training_pipeline \
+                && git rm -q --cached -r models && git write-tree
+                """)
+
+            let plan = try await e.plan()
+            #expect(plan.changes("build-image").count == 1)
+            #expect(plan.changes("copy-modules").count == 1)
+            let runID = try #require(plan.changes("run-pipeline").first { $0.resource == Self.pipeline }?.id)
+                .replacingOccurrences(of: "run-pipeline/", with: "")
+
+            // First apply: the build source is staged and one build starts; the modules are copied.
+            let first = try await e.apply()
+            #expect(await e.cloudBuild.buildCount() == 1)
+            let source = "steward/sources/\(imageTree).tar.gz"
+            #expect(try await e.objects(EndToEnd.stewardBucket, prefix: "steward/sources/") == [source])
+            let build = try #require(await e.cloudBuild.requests("POST", pathSuffix: "/builds").first?.json)
+            #expect(build["images"]?.arrayValue?.compactMap(\.stringValue) == ["gcr.io/gcp-ml-172005/cifar10-training:\(imageTree)"])
+            #expect(build["tags"]?.arrayValue?.compactMap(\.stringValue).contains("steward-tree-\(imageTree)") == true)
+            #expect(build["source"]?["storageSource"]?["bucket"]?.stringValue == EndToEnd.stewardBucket)
+            #expect(build["source"]?["storageSource"]?["object"]?.stringValue == source)
+            let modules = try await e.objects(EndToEnd.dataBucket, prefix: "modules/")
+            #expect(modules.allSatisfy { $0.hasPrefix("modules/\(modulesTree)/") }, "\(modules)")
+            #expect(modules.contains("modules/\(modulesTree)/model.py"), "\(modules)")
+            #expect(modules.contains("modules/\(modulesTree)/preprocessing.py"), "\(modules)")
+            #expect(await e.vertex.pipelineJobCount() == 0, "the run waits for the image: \(first.stdout)")
+
+            // Later applies observe the build progress (QUEUED, WORKING, SUCCESS) and then start the run.
+            var applies = 1
+            while await e.vertex.pipelineJobCount() == 0 && applies < 8 {
+                try await e.apply()
+                applies += 1
+            }
+            #expect(await e.vertex.pipelineJobCount() == 1)
+            let creates = await e.vertex.requests("POST", pathSuffix: "/pipelineJobs")
+            #expect(creates.count == 1)
+            let create = try #require(creates.first)
+            #expect(create.query["pipelineJobId"] == runID)
+            let job = try #require(create.json)
+            let labels = job["labels"]?.objectValue?.compactMapValues(\.stringValue) ?? [:]
+            #expect(labels["steward-managed"] == "true")
+            #expect(labels["steward-resource"] == "cifar10-training")
+            #expect(labels["steward-key"]?.isEmpty == false)
+            let parameters = job["runtimeConfig"]?["parameterValues"]
+            let inputConfig = try #require(parameters?["input-config"]?.stringValue)
+            #expect(inputConfig.contains(#""pattern": "span-1/train/*.tfrecord""#), "\(inputConfig)")
+            #expect(inputConfig.contains(#""pattern": "span-1/test/*.tfrecord""#), "\(inputConfig)")
+            #expect(parameters?["image"]?.stringValue == "gcr.io/gcp-ml-172005/cifar10-training:\(imageTree)")
+            #expect(parameters?["module-root"]?.stringValue == "gs://\(EndToEnd.dataBucket)/modules/\(modulesTree)")
+            #expect(parameters?["input-base"]?.stringValue == "gs://\(EndToEnd.dataBucket)/data")
+
+            // Another apply starts nothing.
+            let again = try await e.apply()
+            #expect(!again.stdout.contains(" started"), "\(again.stdout)")
+            #expect(await e.cloudBuild.buildCount() == 1)
+            #expect(await e.vertex.pipelineJobCount() == 1)
+
+            // Nor does one without the state store: the cloud is the source of truth.
+            try await e.sh("rm -f .steward/state.db*")
+            let afresh = try await e.apply()
+            #expect(!afresh.stdout.contains(" started"), "\(afresh.stdout)")
+            #expect(await e.cloudBuild.buildCount() == 1)
+            #expect(await e.vertex.pipelineJobCount() == 1)
+            #expect(await e.vertex.requests("POST", pathSuffix: "/pipelineJobs").count == 1)
+            #expect(await e.cloudBuild.requests("POST", pathSuffix: "/builds").count == 1)
+            #expect(try await e.objects(EndToEnd.stewardBucket, prefix: "steward/sources/") == [source])
+
+            // No credentials were looked for and the metadata server was never asked.
+            #expect(await e.metadataHits.count == 0)
+        }
+    }
+
+    @Test("a run created by an earlier, interrupted apply is adopted, not duplicated")
+    func interruptedRunIsAdopted() async throws {
+        try await EndToEnd.with { e in
+            try await e.apply()
+            // Plan until the build has succeeded and the run is due.
+            var due: PlanJSON.Change?
+            for _ in 0..<8 {
+                due = try await e.plan().changes("run-pipeline").first { $0.action == "start" }
+                if due != nil { break }
+            }
+            let runID = try #require(due?.id).replacingOccurrences(of: "run-pipeline/", with: "")
+
+            // The create of an interrupted apply reached Vertex AI, but the plan did not see the job (it carries
+            // none of Steward's labels, so the labelled list leaves it out): the id alone must prevent a second.
+            let template = try Data(contentsOf: URL(fileURLWithPath: e.repository + "/examples/cifar10/training_pipeline/pipeline.json"))
+            let spec = try JSONSerialization.jsonObject(with: template)
+            let body = try JSONSerialization.data(withJSONObject: [
+                "displayName": "cifar10-training",
+                "pipelineSpec": spec,
+                "runtimeConfig": ["gcsOutputDirectory": "gs://\(EndToEnd.dataBucket)/tfx_pipeline_output/cifar10-training"],
+            ])
+            let created = await e.vertex.handle(FakeRequest(
+                method: "POST", path: "/v1/projects/\(EndToEnd.project)/locations/\(EndToEnd.region)/pipelineJobs",
+                query: ["pipelineJobId": runID], body: Array(body)))
+            #expect(created.status == 200)
+            #expect(await e.vertex.pipelineJobCount() == 1)
+
+            let result = try await e.apply()
+            #expect(result.stdout.contains("run-pipeline \(Self.pipeline) adopted"), "\(result.stdout)")
+            #expect(await e.vertex.pipelineJobCount() == 1)
+            let attempts = await e.vertex.requests("POST", pathSuffix: "/pipelineJobs")
+            #expect(attempts.map(\.status) == [200, 409])
+            #expect(attempts.last?.query["pipelineJobId"] == runID)
+        }
+    }
+
+    @Test("a plan with nothing to start sends as many requests for 3 pipelines as for 1")
+    func planRequestsDoNotGrowWithPipelines() async throws {
+        var counts: [Int: RequestCounts] = [:]
+        for pipelines in [1, 3] {
+            counts[pipelines] = try await EndToEnd.with(pipelines: pipelines) { e in
+                var applies = 0
+                while await e.vertex.pipelineJobCount() < pipelines && applies < 8 {
+                    try await e.apply()
+                    applies += 1
+                }
+                #expect(await e.vertex.pipelineJobCount() == pipelines)
+                // The pipelines share one image (same name, same context tree), but each plans its own build-image and
+                // the applier runs them at once: both list the key's tag before creating, and both may create.
+                let builds = await e.cloudBuild.buildCount()
+                withKnownIssue("pipelines sharing an image may build it more than once in one apply", isIntermittent: true) {
+                    #expect(builds == 1, "\(pipelines) pipelines sharing one image made \(builds) builds")
+                }
+                let before = await e.requestCounts()
+                let plan = try await e.plan()
+                let sent = await e.requestCounts() - before
+                #expect(plan.changes.allSatisfy { $0.action == "wait" }, "\(plan.changes.map { "\($0.id) \($0.action)" })")
+                // One list per Vertex AI kind (pipeline jobs, models, endpoints, batch prediction jobs), one of Cloud
+                // Build's managed builds, one of the Release's repository; Cloud Storage lists per Dataset, span,
+                // collection, Evaluation output and modules destination, which the copies share.
+                #expect(sent.vertex == 4)
+                #expect(sent.cloudBuild == 1)
+                #expect(sent.github == 1)
+                print("steward e2e: one plan with nothing to start, \(pipelines) pipeline(s): \(sent) HTTP requests")
+                return sent
+            }
+        }
+        // List calls per kind, not calls per resource: two more pipelines add no request.
+        #expect(counts[1] != nil && counts[1] == counts[3], "requests of one plan by number of pipelines: \(counts)")
+    }
+
+    @Test("--provider gcp without the Project's spec.gcp is refused with what to add")
+    func gcpWithoutSettingsIsRefused() async throws {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("steward-e2e-\(UUID().uuidString.prefix(8))").path
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        try FileManager.default.copyItem(atPath: EndToEnd.packageRoot + "/examples/quickstart", toPath: path)
+        let environment = ProcessInfo.processInfo.environment
+        let git = try await ProcessResult.run("/bin/sh", ["-c", "git init -q -b main && git add -A && git -c user.name=e2e -c user.email=e2e@example.com commit -qm quickstart"],
+                                              directory: path, environment: environment)
+        #expect(git.status == 0, "\(git.stderr)")
+        let result = try await ProcessResult.run(EndToEnd.binary, ["plan", "--provider", "gcp"], directory: path,
+                                                 environment: environment)
+        #expect(result.status == 1)
+        #expect(result.stderr.contains("Project/quickstart has no spec.gcp"), "\(result.stderr)")
+        #expect(result.stderr.contains("spec.gcp.bucket"), "\(result.stderr)")
+    }
+}
