@@ -55,14 +55,14 @@ public struct FakeGCSServer: Sendable {
     }
 
     private func waitUntilReady(_ process: Process) async throws {
-        let deadline = Date().addingTimeInterval(15)
+        let deadline = Date().addingTimeInterval(60)
         while Date() < deadline {
             guard process.isRunning else { throw StartFailed(description: "fake-gcs-server exited with status \(process.terminationStatus)") }
             let probe = APIRequest(method: "GET", url: baseURL + "/storage/v1/b?project=steward-test", service: "test", timeout: 2)
             if let response = try? await AsyncHTTPTransport().send(probe), response.status == 200 { return }
             try await Task.sleep(for: .milliseconds(25))
         }
-        throw StartFailed(description: "fake-gcs-server did not answer on \(baseURL) within 15 s")
+        throw StartFailed(description: "fake-gcs-server did not answer on \(baseURL) within 60 s")
     }
 
     // MARK: - Finding the binary
