@@ -10,6 +10,7 @@ enum Bench {
         let which = CommandLine.arguments.dropFirst().first ?? "all"
         if which == "all" || which == "decode" { try await DecodeBenchmark.run() }
         if which == "all" || which == "plan" { PlanBenchmark.run() }
+        if which == "all" || which == "evaluate" { try EvaluateBenchmark.run() }
     }
 }
 

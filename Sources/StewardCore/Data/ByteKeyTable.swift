@@ -1,77 +1,106 @@
 /// An open-addressing table from byte strings to their insertion index, looked up by raw bytes so the
 /// evaluation hot path never builds a `String` per line.
+///
+/// A slot holds a hash tag, the key's index and where its bytes are, so a lookup touches one slot and the
+/// key's bytes: with a million keys every touch is a cache miss, and this keeps them to two.
 struct ByteKeyTable: Sendable {
+    private struct Slot: Sendable {
+        /// The upper half of the key's hash; 0 marks an empty slot (tags are forced non-zero).
+        var tag: UInt32 = 0
+        var index: UInt32 = 0
+        var start: UInt32 = 0
+        var count: UInt32 = 0
+    }
+
     private var storage: [UInt8] = []
-    private var offsets: [Int] = [0]
-    private var hashes: [UInt64] = []
-    /// Index + 1 of the key in each slot; 0 is empty.
-    private var slots: [Int32]
+    private var slots: [Slot]
     private var mask: Int
+    /// How many distinct keys the table holds.
+    private(set) var count = 0
 
     /// A table sized for about `capacity` keys.
     init(capacity: Int) {
         var size = 16
         while size < capacity * 2 { size <<= 1 }
-        slots = Array(repeating: 0, count: size)
+        slots = Array(repeating: Slot(), count: size)
         mask = size - 1
     }
 
-    /// How many distinct keys the table holds.
-    var count: Int { hashes.count }
+    /// Adds the UTF-8 of `key` unless present; returns its index either way.
+    @discardableResult
+    mutating func insert(_ key: String) -> Int {
+        var key = key
+        return key.withUTF8 { insert($0) }
+    }
 
     /// Adds `key` unless present; returns its index either way.
     @discardableResult
-    mutating func insert<C: Collection>(_ key: C) -> Int where C.Element == UInt8 {
-        let bytes = Array(key)
-        if let existing = bytes.withUnsafeBufferPointer({ lookup($0.baseAddress, $0.count) }) { return existing }
-        if (hashes.count + 1) * 2 > slots.count { grow() }
-        let hash = bytes.withUnsafeBufferPointer { Self.hash($0.baseAddress, $0.count) }
-        let index = hashes.count
-        storage.append(contentsOf: bytes)
-        offsets.append(storage.count)
-        hashes.append(hash)
-        place(index: index, hash: hash)
-        return index
+    mutating func insert(_ key: UnsafeBufferPointer<UInt8>) -> Int {
+        let hash = Self.hash(key.baseAddress, key.count)
+        if let existing = find(key.baseAddress, key.count, hash: hash) { return existing }
+        // Slots address key bytes with 32-bit offsets: evaluation batches are far below 4 GiB of names.
+        precondition(storage.count + key.count <= Int(UInt32.max), "keys exceed 4 GiB")
+        if (count + 1) * 2 > slots.count { grow() }
+        let slot = Slot(tag: Self.tag(hash), index: UInt32(count), start: UInt32(storage.count), count: UInt32(key.count))
+        storage.append(contentsOf: key)
+        place(slot, hash: hash)
+        count += 1
+        return count - 1
     }
-
-    /// The key at `index`.
-    func key(at index: Int) -> ArraySlice<UInt8> { storage[offsets[index]..<offsets[index + 1]] }
 
     /// The index of the key equal to the `count` bytes at `start`, or nil.
     @inline(__always)
     func lookup(_ start: UnsafePointer<UInt8>?, _ count: Int) -> Int? {
-        let hash = Self.hash(start, count)
-        return storage.withUnsafeBufferPointer { keys -> Int? in
-            slots.withUnsafeBufferPointer { slots -> Int? in
-                var slot = Int(truncatingIfNeeded: hash) & mask
+        find(start, count, hash: Self.hash(start, count))
+    }
+
+    /// The index of `key`, or nil.
+    func lookup(_ key: String) -> Int? {
+        var key = key
+        return key.withUTF8 { lookup($0.baseAddress, $0.count) }
+    }
+
+    @inline(__always)
+    private func find(_ start: UnsafePointer<UInt8>?, _ count: Int, hash: UInt64) -> Int? {
+        let tag = Self.tag(hash)
+        return slots.withUnsafeBufferPointer { slots -> Int? in
+            storage.withUnsafeBufferPointer { keys -> Int? in
+                var position = Int(truncatingIfNeeded: hash) & mask
                 while true {
-                    let entry = Int(slots[slot])
-                    if entry == 0 { return nil }
-                    let index = entry - 1
-                    if hashes[index] == hash {
-                        let from = offsets[index]
-                        if offsets[index + 1] - from == count
-                            && (count == 0 || memoryEqual(keys.baseAddress! + from, start!, count)) {
-                            return index
-                        }
+                    let slot = slots[position]
+                    if slot.tag == 0 { return nil }
+                    if slot.tag == tag && Int(slot.count) == count
+                        && (count == 0 || memoryEqual(keys.baseAddress! + Int(slot.start), start!, count)) {
+                        return Int(slot.index)
                     }
-                    slot = (slot + 1) & mask
+                    position = (position + 1) & mask
                 }
             }
         }
     }
 
-    private mutating func place(index: Int, hash: UInt64) {
-        var slot = Int(truncatingIfNeeded: hash) & mask
-        while slots[slot] != 0 { slot = (slot + 1) & mask }
-        slots[slot] = Int32(index + 1)
+    private mutating func place(_ slot: Slot, hash: UInt64) {
+        var position = Int(truncatingIfNeeded: hash) & mask
+        while slots[position].tag != 0 { position = (position + 1) & mask }
+        slots[position] = slot
     }
 
     private mutating func grow() {
-        slots = Array(repeating: 0, count: slots.count * 2)
+        let old = slots
+        slots = Array(repeating: Slot(), count: old.count * 2)
         mask = slots.count - 1
-        for (index, hash) in hashes.enumerated() { place(index: index, hash: hash) }
+        storage.withUnsafeBufferPointer { keys in
+            for slot in old where slot.tag != 0 {
+                let hash = Self.hash(keys.baseAddress! + Int(slot.start), Int(slot.count))
+                var position = Int(truncatingIfNeeded: hash) & mask
+                while slots[position].tag != 0 { position = (position + 1) & mask }
+                slots[position] = slot
+            }
+        }
     }
+
+    @inline(__always)
+    private static func tag(_ hash: UInt64) -> UInt32 { UInt32(truncatingIfNeeded: hash >> 32) | 1 }
 
     /// A fast non-cryptographic hash, eight bytes at a time.
     @inline(__always)

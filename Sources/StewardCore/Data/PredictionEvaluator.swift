@@ -77,9 +77,10 @@ public struct PredictionEvaluator: Sendable {
         evaluate(batch: batch, outputs: [OutputFile(name: "prediction.results-00000-of-00001", bytes: lines)])
     }
 
+    /// The part after the last `/`.
     static func baseName(_ name: String) -> Substring {
-        guard let slash = name.lastIndex(of: "/") else { return Substring(name) }
-        return name[name.index(after: slash)...]
+        guard let slash = name.utf8.lastIndex(of: UInt8(ascii: "/")) else { return Substring(name) }
+        return name[name.utf8.index(after: slash)...]
     }
 }
 
@@ -87,14 +88,19 @@ public struct PredictionEvaluator: Sendable {
 private struct EvaluationRun {
     static let pending: UInt8 = 0, correct: UInt8 = 1, wrong: UInt8 = 2, errored: UInt8 = 3
 
+    struct Entry {
+        /// The true label's index in `labels`, or -1 when it is not among the classes.
+        var truth: Int32
+        var state: UInt8 = EvaluationRun.pending
+    }
+
     var instances: ByteKeyTable
     var labels: ByteKeyTable
     /// The label-table index of each class, by class index.
     var classIDs: [Int]
     var classesGiven: Bool
-    /// Per distinct instance: its true label's index in `labels`, or -1 when it is not among the classes.
-    var truth: [Int] = []
-    var states: [UInt8] = []
+    /// Per distinct instance, in one array so that a line touches one place: its true label and outcome.
+    var entries: [Entry] = []
     var matchBaseNames: Bool
     var scratch: [UInt8] = []
     var unknownTrueLabels = 0
@@ -103,27 +109,23 @@ private struct EvaluationRun {
 
     init(classes: [String], batch: [PredictionEvaluator.Instance]) {
         instances = ByteKeyTable(capacity: batch.count)
-        labels = ByteKeyTable(capacity: max(classes.count, 16))
         classesGiven = !classes.isEmpty
-        classIDs = []
-        for name in classes { classIDs.append(labels.insert(name.utf8)) }
+        var known = ByteKeyTable(capacity: max(classes.count, 16))
+        classIDs = classes.map { known.insert($0) }
+        labels = known
         matchBaseNames = !batch.isEmpty && batch.allSatisfy { !$0.name.utf8.contains(UInt8(ascii: "/")) }
-        truth.reserveCapacity(batch.count)
+        entries.reserveCapacity(batch.count)
         for sample in batch {
-            let before = instances.count
-            guard instances.insert(sample.name.utf8) == before else { continue }
-            let label = Array(sample.label.utf8)
-            let id = label.withUnsafeBufferPointer { labels.lookup($0.baseAddress, $0.count) }
-            if let id {
-                truth.append(id)
+            guard instances.insert(sample.name) == entries.count else { continue }
+            if let id = labels.lookup(sample.label) {
+                entries.append(Entry(truth: Int32(id)))
             } else if classesGiven {
-                truth.append(-1)
+                entries.append(Entry(truth: -1))
                 unknownTrueLabels += 1
             } else {
-                truth.append(labels.insert(label))
+                entries.append(Entry(truth: Int32(labels.insert(sample.label))))
             }
         }
-        states = Array(repeating: Self.pending, count: instances.count)
     }
 
     /// Reads every line of one file. In a non-strict (error) file, lines that name no instance are skipped.
@@ -162,27 +164,27 @@ private struct EvaluationRun {
             ignored += 1
             return
         }
-        guard states[index] == Self.pending else {
+        guard entries[index].state == Self.pending else {
             duplicates += 1
             return
         }
         if line.kind == .error {
-            states[index] = Self.errored
+            entries[index].state = Self.errored
             errors += 1
             if firstError == nil { firstError = line.errorMessage.map { JSONString.string(base, $0) } ?? "" }
             return
         }
-        guard let label = labelID(line.label, base: base) else {
-            states[index] = Self.wrong
+        guard let label = labelID(line.label, base: base).map(Int32.init) else {
+            entries[index].state = Self.wrong
             wrong += 1
             unknownLabels += 1
             return
         }
-        if label == truth[index] {
-            states[index] = Self.correct
+        if label == entries[index].truth {
+            entries[index].state = Self.correct
             correct += 1
         } else {
-            states[index] = Self.wrong
+            entries[index].state = Self.wrong
             wrong += 1
         }
     }
@@ -220,8 +222,7 @@ private struct EvaluationRun {
             return nil
         case .index(let n):
             if classesGiven { return n < classIDs.count ? classIDs[n] : nil }
-            let text = Array(String(n).utf8)
-            return text.withUnsafeBufferPointer { labels.lookup($0.baseAddress, $0.count) }
+            return labels.lookup(String(n))
         case .text(let text):
             if !text.escaped { return labels.lookup(base + text.start, text.end - text.start) }
             scratch.removeAll(keepingCapacity: true)
@@ -231,8 +232,8 @@ private struct EvaluationRun {
     }
 
     func outcome(threshold: Double) -> EvaluationOutcome {
-        let missing = states.reduce(0) { $0 + ($1 == Self.pending ? 1 : 0) }
-        return EvaluationOutcome(samples: states.count, correct: correct, wrong: wrong, errors: errors, malformed: malformed,
+        let missing = entries.reduce(0) { $0 + ($1.state == Self.pending ? 1 : 0) }
+        return EvaluationOutcome(samples: entries.count, correct: correct, wrong: wrong, errors: errors, malformed: malformed,
                                  missing: missing, unknownLabels: unknownLabels, unknownTrueLabels: unknownTrueLabels,
                                  ignored: ignored, duplicates: duplicates, threshold: threshold, firstError: firstError)
     }

@@ -26,7 +26,7 @@ public struct SampleLabels: Sendable, Hashable {
     /// Paths and URIs are reduced to their last component first: `gs://b/2026-11/cat_0001.jpg` → `cat`.
     public static func label(fromFileName name: String) -> String? {
         let base = PredictionEvaluator.baseName(name)
-        guard let underscore = base.firstIndex(of: "_"), underscore > base.startIndex else { return nil }
+        guard let underscore = base.utf8.firstIndex(of: UInt8(ascii: "_")), underscore > base.startIndex else { return nil }
         return String(base[..<underscore])
     }
 
