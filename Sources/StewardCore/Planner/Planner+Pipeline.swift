@@ -81,11 +81,12 @@ extension PlanningContext {
                 return
             } else {
                 let key = ContentKey.key(["image": image.name, "tree": tree, "dockerfile": image.resolvedDockerfile.value])
-                let id = "build-image/\(resource.name)/\(tree)"
+                // One build per image and tree, however many Pipelines share them.
+                let id = "build-image/\(image.name)/\(tree)"
                 let detail = BuildImage(pipeline: resource.name, imageName: image.name, tree: tree, context: image.context,
                                         excluding: Planner.excludedModules(spec), dockerfile: image.resolvedDockerfile,
                                         commit: source.revision, localBuild: spec.local?.build)
-                changes.append(Change(id: id, resource: resource.id, operation: .buildImage, action: .create,
+                add(Change(id: id, resource: resource.id, operation: .buildImage, action: .create,
                                       reason: imageReason(spec, tree: tree, last: last), key: key,
                                       detail: .buildImage(detail)))
                 dependencies.append(id)
@@ -93,9 +94,9 @@ extension PlanningContext {
         }
         if let modules = spec.modules, let tree = inputs.modulesTree,
            !moduleCopies.contains(ObservedModuleCopy(destination: modules.destination, tree: tree)) {
-            let id = "copy-modules/\(resource.name)/\(tree)"
+            let id = "copy-modules/\(modules.destination)/\(tree)"
             let key = ContentKey.key(["destination": modules.destination.description, "tree": tree])
-            changes.append(Change(id: id, resource: resource.id, operation: .copyModules, action: .create,
+            add(Change(id: id, resource: resource.id, operation: .copyModules, action: .create,
                                   reason: modulesReason(spec, tree: tree, last: last), key: key,
                                   detail: .copyModules(CopyModules(source: modules.source, tree: tree,
                                                                    destination: modules.destination,
@@ -141,6 +142,11 @@ extension PlanningContext {
                               action: .start, reason: reason, key: inputs.key, dependsOn: dependencies,
                               detail: .runPipeline(run)))
         setCondition(resource, .progressing, "RunDue", "run '\(run.runID)' is due: \(reason)")
+    }
+
+    /// The Pipeline's service account, else the Project's.
+    func serviceAccount(_ spec: PipelineSpec) -> String? {
+        spec.serviceAccount ?? manifests.project?.1.gcp?.serviceAccount
     }
 
     func waitChange(_ resource: Resource, _ operation: Operation, object: String, since: Instant?, key: String?,
@@ -236,7 +242,7 @@ extension PlanningContext {
             "spans": spans.map(String.init).joined(separator: ","),
             "dataset.root": datasetRoot?.description ?? "",
             "root": spec.root.description,
-            "serviceAccount": spec.serviceAccount ?? "",
+            "serviceAccount": serviceAccount(spec) ?? "",
             "enableCaching": String(spec.enableCaching),
         ])
         return .success(RunInputs(imageTree: imageTree, modulesTree: modulesTree, templateDigest: templateDigest,
@@ -265,7 +271,7 @@ extension PlanningContext {
             image: spec.image.flatMap { image in inputs.imageTree.map { "\(image.name):\($0)" } },
             imageTree: inputs.imageTree,
             modules: spec.modules.flatMap { modules in inputs.modulesTree.map { modules.destination.appending($0) } },
-            modulesTree: inputs.modulesTree, serviceAccount: spec.serviceAccount, enableCaching: spec.enableCaching,
+            modulesTree: inputs.modulesTree, serviceAccount: serviceAccount(spec), enableCaching: spec.enableCaching,
             outputs: spec.outputs, local: spec.local, labels: labels)
     }
 

@@ -27,23 +27,36 @@ public struct FakeGCSServer: Sendable {
     public struct StartFailed: Error, CustomStringConvertible { public var description: String }
 
     /// Starts a server, runs `body` with it, and stops it whatever happens.
+    ///
+    /// The free port is found by binding and releasing it, so another process may take it before the
+    /// server binds: a server that exits at start is tried again on a new port.
     public static func with<T: Sendable>(_ body: @Sendable (FakeGCSServer) async throws -> T) async throws -> T {
         let binary = try locate()
-        let port = try freePort()
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: binary)
-        process.arguments = ["-scheme", "http", "-backend", "memory", "-host", "127.0.0.1", "-port", String(port),
-                             "-external-url", "http://127.0.0.1:\(port)", "-public-host", "127.0.0.1:\(port)", "-log-level", "error"]
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        defer {
-            process.terminate()
-            process.waitUntilExit()
+        var lastFailure: Error?
+        for _ in 0..<3 {
+            let port = try freePort()
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: binary)
+            process.arguments = ["-scheme", "http", "-backend", "memory", "-host", "127.0.0.1", "-port", String(port),
+                                 "-external-url", "http://127.0.0.1:\(port)", "-public-host", "127.0.0.1:\(port)",
+                                 "-log-level", "error"]
+            process.standardOutput = FileHandle.nullDevice
+            process.standardError = FileHandle.nullDevice
+            try process.run()
+            defer {
+                process.terminate()
+                process.waitUntilExit()
+            }
+            let server = FakeGCSServer(baseURL: "http://127.0.0.1:\(port)", hostAndPort: "127.0.0.1:\(port)")
+            do {
+                try await server.waitUntilReady(process)
+            } catch let failure as StartFailed where !process.isRunning {
+                lastFailure = failure
+                continue
+            }
+            return try await body(server)
         }
-        let server = FakeGCSServer(baseURL: "http://127.0.0.1:\(port)", hostAndPort: "127.0.0.1:\(port)")
-        try await server.waitUntilReady(process)
-        return try await body(server)
+        throw lastFailure ?? StartFailed(description: "fake-gcs-server did not start")
     }
 
     /// Creates a bucket (the fake starts empty).
