@@ -134,12 +134,9 @@ struct GoogleCloudEndToEndTests {
                     applies += 1
                 }
                 #expect(await e.vertex.pipelineJobCount() == pipelines)
-                // The pipelines share one image (same name, same context tree), but each plans its own build-image and
-                // the applier runs them at once: both list the key's tag before creating, and both may create.
+                // The pipelines share one image (same name, same context tree): it is built once.
                 let builds = await e.cloudBuild.buildCount()
-                withKnownIssue("pipelines sharing an image may build it more than once in one apply", isIntermittent: true) {
-                    #expect(builds == 1, "\(pipelines) pipelines sharing one image made \(builds) builds")
-                }
+                #expect(builds == 1, "\(pipelines) pipelines sharing one image made \(builds) builds")
                 let before = await e.requestCounts()
                 let plan = try await e.plan()
                 let sent = await e.requestCounts() - before
