@@ -23,6 +23,7 @@ quickstart:
 bench: bootstrap
 	$(SWIFT) build -c release --product steward-bench
 	.build/release/steward-bench
+	$(SWIFT) run steward-request-count
 
 clean:
 	rm -rf .build .venv

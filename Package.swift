@@ -108,6 +108,13 @@ let package = Package(
             dependencies: ["StewardCore", "StewardManifests", "StewardGit", "StewardRuntime"]
         ),
 
+        // Counts the HTTP requests of a no-op reconcile against the fakes (`make bench`; counts, not time).
+        .executableTarget(
+            name: "steward-request-count",
+            dependencies: ["StewardCore", "StewardRuntime", "StewardGit", "StewardGoogleCloud", "StewardHTTP", "StewardFakes",
+                           .product(name: "Logging", package: "swift-log")]
+        ),
+
         .testTarget(name: "StewardCoreTests", dependencies: ["StewardCore"], exclude: ["Golden"]),
         .testTarget(name: "StewardManifestsTests", dependencies: ["StewardManifests", "StewardCore", "StewardGit"]),
         .testTarget(name: "StewardGitTests", dependencies: ["StewardGit"]),
