@@ -300,7 +300,7 @@ public struct ModelSource: Sendable, Hashable, Codable {
 
 /// `kind: Evaluation`: judge a model on newly collected data.
 public struct EvaluationSpec: Sendable, Hashable, Codable {
-    /// The model to judge: exactly one of `endpoint` (the model serving most traffic) or `pipeline`.
+    /// The model to judge: exactly one of `endpoint` (the newest model deployed there: the canary during a rollout) or `pipeline`.
     public var target: Target
     /// The Dataset whose collection batches are evaluated.
     public var dataset: String
