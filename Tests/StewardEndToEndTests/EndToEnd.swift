@@ -120,6 +120,13 @@ struct EndToEnd: Sendable {
         try await ProcessResult.run(Self.binary, arguments, directory: repository, environment: environment)
     }
 
+    /// Runs `steward` with some variables of `environment` removed.
+    func steward(_ arguments: [String], without names: [String]) async throws -> ProcessResult {
+        var environment = environment
+        for name in names { environment.removeValue(forKey: name) }
+        return try await ProcessResult.run(Self.binary, arguments, directory: repository, environment: environment)
+    }
+
     /// `steward plan --output json`, decoded.
     func plan() async throws -> PlanJSON {
         let result = try await steward("plan", "--output", "json")

@@ -66,6 +66,14 @@ struct GoogleCloudEndToEndTests {
             #expect(parameters?["module-root"]?.stringValue == "gs://\(EndToEnd.dataBucket)/modules/\(modulesTree)")
             #expect(parameters?["input-base"]?.stringValue == "gs://\(EndToEnd.dataBucket)/data")
 
+            // Cloud Build at Google's endpoint needs credentials: they are looked up, found missing, and nothing is
+            // sent to Google (the token comes before the request). This plan ends while its other requests may still
+            // be connecting; the applies below go through every fake after it, so none is stopped with a connection
+            // of it still waiting to be accepted.
+            let unauthorized = try await e.steward(["plan"], without: ["STEWARD_CLOUDBUILD_ENDPOINT"])
+            #expect(unauthorized.status == 1)
+            #expect(unauthorized.stderr.contains("GOOGLE_APPLICATION_CREDENTIALS names"), "\(unauthorized.stderr)")
+
             // Another apply starts nothing.
             let again = try await e.apply()
             #expect(!again.stdout.contains(" started"), "\(again.stdout)")
@@ -82,7 +90,8 @@ struct GoogleCloudEndToEndTests {
             #expect(await e.cloudBuild.requests("POST", pathSuffix: "/builds").count == 1)
             #expect(try await e.objects(EndToEnd.stewardBucket, prefix: "steward/sources/") == [source])
 
-            // No credentials were looked for and the metadata server was never asked.
+            // With every endpoint overridden the applies succeeded although GOOGLE_APPLICATION_CREDENTIALS names no
+            // file: no credentials were looked for, and the metadata server was never asked, not even above.
             #expect(await e.metadataHits.count == 0)
         }
     }
