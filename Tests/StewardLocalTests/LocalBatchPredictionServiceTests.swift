@@ -85,6 +85,10 @@ struct LocalBatchPredictionServiceTests {
             guard let equals = line.firstIndex(of: "=") else { continue }
             variables[String(line[..<equals])] = String(line[line.index(after: equals)...])
         }
+        // The job's own variables; the caller's environment passes through as it is.
+        for (name, value) in ProcessInfo.processInfo.environment where name.hasPrefix("STEWARD_") && variables[name] == value {
+            variables[name] = nil
+        }
         #expect(variables == [
             "STEWARD_JOB_ID": "eval-2026-11-m-1",
             "STEWARD_MODEL_DIR": local + "/models/m-1/files",
