@@ -188,30 +188,10 @@ public final class LocalBatchPredictionService: BatchPredictionService {
         record.environment = environment.variables
         try LocalFiles.writeAtomically(record.encoded(), to: recordPath)
 
-        let pid: Int32
-        do {
-            pid = try ProcessLauncher.spawnShell(script: LocalPipelineService.wrapper, name: "steward-batch",
-                                                 arguments: [folder, place.workingDirectory, command],
-                                                 environment: environment.merged(over: ProcessInfo.processInfo.environment),
-                                                 logPath: folder + "/" + RunRecord.logName)
-        } catch let error as RuntimeError {
-            record.state = .failed
-            record.finishedAt = now()
-            record.message = "could not start the command: \(error.message)"
-            try? LocalFiles.writeAtomically(record.encoded(), to: recordPath)
-            throw error
-        }
-        // Our child until it exits, so /proc/<pid> exists (as a zombie at worst) until it is reaped.
-        record.process = ProcessIdentity.of(pid: pid)?.identity
-        record.state = .started
-        record.startedAt = now()
-        do {
-            try LocalFiles.writeAtomically(record.encoded(), to: recordPath)
-        } catch {
-            // Unrecorded, it would be observed as vanished.
-            _ = kill(-pid, SIGKILL)
-            throw error
-        }
+        try DetachedLaunch.launch(&record, command: command, name: "steward-batch", folder: folder,
+                                  workingDirectory: place.workingDirectory,
+                                  environment: environment.merged(over: ProcessInfo.processInfo.environment),
+                                  recordPath: recordPath, now: now)
     }
 
     // MARK: - Observing

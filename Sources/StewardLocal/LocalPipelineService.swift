@@ -161,30 +161,10 @@ public final class LocalPipelineService: PipelineService {
         record.blessingDirectory = environment.blessingDirectory
         try LocalFiles.writeAtomically(record.encoded(), to: recordPath)
 
-        let pid: Int32
-        do {
-            pid = try ProcessLauncher.spawnShell(script: Self.wrapper, name: "steward-run",
-                                                 arguments: [folder, workingDirectory, command],
-                                                 environment: environment.merged(over: ProcessInfo.processInfo.environment),
-                                                 logPath: folder + "/" + RunRecord.logName)
-        } catch let error as RuntimeError {
-            record.state = .failed
-            record.finishedAt = now()
-            record.message = "could not start the command: \(error.message)"
-            try? LocalFiles.writeAtomically(record.encoded(), to: recordPath)
-            throw error
-        }
-        // Our child until it exits, so /proc/<pid> exists (as a zombie at worst) until it is reaped.
-        record.process = ProcessIdentity.of(pid: pid)?.identity
-        record.state = .started
-        record.startedAt = now()
-        do {
-            try LocalFiles.writeAtomically(record.encoded(), to: recordPath)
-        } catch {
-            // Unrecorded, it would be observed as vanished and started again as a new attempt.
-            _ = kill(-pid, SIGKILL)
-            throw error
-        }
+        try DetachedLaunch.launch(&record, command: command, name: "steward-run", folder: folder,
+                                  workingDirectory: workingDirectory,
+                                  environment: environment.merged(over: ProcessInfo.processInfo.environment),
+                                  recordPath: recordPath, now: now)
     }
 
     /// `$1` the run folder, `$2` the working folder, `$3` the command. Exit codes 127 and the
