@@ -15,6 +15,9 @@ let package = Package(
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
         .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+        .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
     ],
     targets: [
         // Pure: resource model, keys, planner, plan, spans, evaluation math.
@@ -61,6 +64,7 @@ let package = Package(
                 "StewardRuntime",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
             ]
         ),
         // Cloud Storage, Vertex AI, Cloud Build clients, auth, and the gcp adapters of the ports.
@@ -82,13 +86,28 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        // `steward serve`: the reconcile loop as a service, GitHub webhooks, health, metrics, status page.
+        .target(
+            name: "StewardServer",
+            dependencies: [
+                "StewardCore", "StewardRuntime", "StewardGitHub",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
         // Composition root and command line.
         .executableTarget(
             name: "steward",
             dependencies: [
                 "StewardCore", "StewardManifests", "StewardGit", "StewardRuntime",
-                "StewardStore", "StewardLocal", "StewardGoogleCloud", "StewardGitHub",
+                "StewardStore", "StewardLocal", "StewardGoogleCloud", "StewardGitHub", "StewardServer",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
@@ -134,6 +153,12 @@ let package = Package(
             .product(name: "Hummingbird", package: "hummingbird"),
         ], exclude: ["Fixtures"]),
         .testTarget(name: "StewardCLITests", dependencies: ["steward", "StewardStore", "StewardRuntime", "StewardCore"]),
+        .testTarget(name: "StewardServerTests", dependencies: [
+            "StewardServer", "StewardRuntime", "StewardCore", "StewardStore", "StewardGitHub",
+            .product(name: "Hummingbird", package: "hummingbird"),
+            .product(name: "HummingbirdTesting", package: "hummingbird"),
+            .product(name: "Prometheus", package: "swift-prometheus"),
+        ]),
         // `plan` and `apply` of manifests/ through the built `steward`, against the fakes and fake-gcs-server.
         .testTarget(name: "StewardEndToEndTests", dependencies: [
             "steward", "StewardFakes", "StewardGoogleCloud", "StewardHTTP", "StewardCore",

@@ -10,13 +10,18 @@ import StewardStore
 enum Composition {
     /// The git source for `--repo`: a local repository, or a remote cloned into `.steward/cache/git`.
     static func source(_ options: SourceOptions, logger: Logger) async throws -> LibGit2Source {
-        if RemoteURL.isRemote(options.repo) {
+        try await source(repo: options.repo, logger: logger)
+    }
+
+    /// The git source for a repository path or URL.
+    static func source(repo: String, logger: Logger) async throws -> LibGit2Source {
+        if RemoteURL.isRemote(repo) {
             let cache = absolute(".steward/cache/git")
             let token = ProcessInfo.processInfo.environment["STEWARD_GIT_TOKEN"]
                 ?? ProcessInfo.processInfo.environment["GITHUB_TOKEN"]
-            return try await LibGit2Source.remote(url: options.repo, cacheDirectory: cache, token: token, logger: logger)
+            return try await LibGit2Source.remote(url: repo, cacheDirectory: cache, token: token, logger: logger)
         }
-        return try await LibGit2Source.open(path: absolute(options.repo), logger: logger)
+        return try await LibGit2Source.open(path: absolute(repo), logger: logger)
     }
 
     /// The state store named by `--state`.

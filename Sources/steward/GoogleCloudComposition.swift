@@ -33,7 +33,7 @@ struct GoogleCloudComposition {
     }
 
     func providers() throws -> Providers {
-        let wire = AsyncHTTPTransport()
+        let wire = MeteredTransport(base: AsyncHTTPTransport())
         let retrying = RetryingTransport(base: wire, logger: logger)
 
         // Overrides are read by the clients themselves; the plain set tells which services are overridden.

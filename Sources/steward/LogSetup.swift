@@ -1,7 +1,9 @@
 import Foundation
 import Logging
+import StewardRuntime
 
-/// Logging on standard error, as text or one JSON object per line.
+/// Logging on standard error, as text or one JSON object per line. Every line logged while a reconcile runs
+/// carries its `reconcile.id` and `git.revision` (`ReconcileContext`).
 enum LogSetup {
     nonisolated(unsafe) private static var done = false
     private static let lock = NSLock()
@@ -11,16 +13,16 @@ enum LogSetup {
         defer { lock.unlock() }
         guard !done else { return }
         done = true
-        LoggingSystem.bootstrap { label in
+        LoggingSystem.bootstrap({ label, provider in
             switch format {
             case .text:
-                var handler = StreamLogHandler.standardError(label: label)
+                var handler = StreamLogHandler.standardError(label: label, metadataProvider: provider)
                 handler.logLevel = level
                 return handler
             case .json:
-                return JSONLogHandler(label: label, logLevel: level)
+                return JSONLogHandler(label: label, logLevel: level, metadataProvider: provider)
             }
-        }
+        }, metadataProvider: ReconcileContext.metadataProvider)
     }
 }
 
@@ -29,6 +31,13 @@ struct JSONLogHandler: LogHandler {
     var label: String
     var logLevel: Logger.Level
     var metadata: Logger.Metadata = [:]
+    var metadataProvider: Logger.MetadataProvider?
+
+    init(label: String, logLevel: Logger.Level, metadataProvider: Logger.MetadataProvider? = nil) {
+        self.label = label
+        self.logLevel = logLevel
+        self.metadataProvider = metadataProvider
+    }
 
     subscript(metadataKey key: String) -> Logger.Metadata.Value? {
         get { metadata[key] }
@@ -42,7 +51,9 @@ struct JSONLogHandler: LogHandler {
             "message": event.message.description,
             "logger": label,
         ]
-        for (key, value) in metadata.merging(event.metadata ?? [:], uniquingKeysWith: { $1 }) {
+        let provided = metadataProvider?.get() ?? [:]
+        let merged = provided.merging(metadata, uniquingKeysWith: { $1 }).merging(event.metadata ?? [:], uniquingKeysWith: { $1 })
+        for (key, value) in merged {
             object[key] = "\(value)"
         }
         guard let data = try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys]) else { return }

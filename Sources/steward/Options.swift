@@ -67,8 +67,12 @@ extension ProviderKind: ExpressibleByArgument {}
 extension Logger.Level: @retroactive ExpressibleByArgument {}
 
 /// A duration written `30m`, `5s`, `1h30m`, `250ms` or a number of seconds.
-struct DurationArgument: ExpressibleByArgument, Sendable {
+struct DurationArgument: ExpressibleByArgument, Sendable, CustomStringConvertible {
     var seconds: Double
+
+    var description: String { formatDuration(seconds: seconds) }
+
+    var defaultValueDescription: String { description }
 
     init(seconds: Double) { self.seconds = seconds }
 

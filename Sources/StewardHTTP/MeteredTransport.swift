@@ -1,0 +1,31 @@
+import Metrics
+
+/// Counts every request that goes on the wire as `steward_api_requests_total{service,code}`: the HTTP status,
+/// or `error` when no response arrived. Retries are separate requests and are counted each.
+///
+/// It reports through swift-metrics: without a bootstrapped backend (every command but `serve`) it costs nothing.
+public struct MeteredTransport: HTTPTransport {
+    public static let metricName = "steward_api_requests_total"
+    private let base: any HTTPTransport
+
+    public init(base: any HTTPTransport) {
+        self.base = base
+    }
+
+    public func send(_ request: APIRequest) async throws -> APIResponse {
+        do {
+            let response = try await base.send(request)
+            count(request.service, code: String(response.status))
+            return response
+        } catch is CancellationError {
+            throw CancellationError()
+        } catch {
+            count(request.service, code: "error")
+            throw error
+        }
+    }
+
+    private func count(_ service: String, code: String) {
+        Counter(label: Self.metricName, dimensions: [("service", service), ("code", code)]).increment()
+    }
+}

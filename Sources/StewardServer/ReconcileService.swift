@@ -1,0 +1,102 @@
+import Logging
+import ServiceLifecycle
+import StewardCore
+import Synchronization
+
+/// What the readiness probe and the status page know about the loop.
+public final class LoopHealth: Sendable {
+    public struct Snapshot: Sendable {
+        public var lastFinished: Instant?
+        public var lastOutcome: CycleOutcome?
+        public var reconciles: Int
+        public var running: Bool
+    }
+
+    private let state = Mutex(Snapshot(lastFinished: nil, lastOutcome: nil, reconciles: 0, running: false))
+
+    public init() {}
+
+    public var snapshot: Snapshot { state.withLock { $0 } }
+
+    func began() { state.withLock { $0.running = true } }
+
+    func finished(_ outcome: CycleOutcome, at instant: Instant) {
+        state.withLock {
+            $0.running = false
+            $0.reconciles += 1
+            $0.lastFinished = instant
+            $0.lastOutcome = outcome
+        }
+    }
+}
+
+/// The reconcile loop as a service: a reconcile at start, then one per `interval` (with jitter) and one per
+/// accepted trigger, never two at a time. On graceful shutdown it takes no more triggers and lets the reconcile
+/// in progress finish; if it must be cancelled, the journal holds the action in flight for the next start.
+public struct ReconcileService: Service {
+    public typealias Cycle = @Sendable (_ id: String, _ trigger: Trigger, _ inbox: TriggerInbox) async -> CycleOutcome
+
+    public var inbox: TriggerInbox
+    public var health: LoopHealth
+    public var interval: Duration
+    /// The interval varies by up to this fraction either way, so that many services do not tick together.
+    public var jitter: Double
+    public var clock: @Sendable () -> Instant
+    public var logger: Logger
+    private let cycle: Cycle
+
+    public init(inbox: TriggerInbox, health: LoopHealth, interval: Duration, jitter: Double = 0.1,
+                clock: @escaping @Sendable () -> Instant, logger: Logger, cycle: @escaping Cycle) {
+        self.inbox = inbox
+        self.health = health
+        self.interval = interval
+        self.jitter = jitter
+        self.clock = clock
+        self.logger = logger
+        self.cycle = cycle
+    }
+
+    /// A new reconcile id: time and randomness, sortable.
+    public static func newID(now: Instant) -> String {
+        let random = (0..<6).map { _ in
+            let byte = UInt8.random(in: 0...255)
+            return (byte < 16 ? "0" : "") + String(byte, radix: 16)
+        }.joined()
+        return "r\(now.millisecondsSinceEpoch)-\(random)"
+    }
+
+    public func run() async throws {
+        inbox.submit(Trigger(.startup))
+        await withDiscardingTaskGroup { group in
+            group.addTask { await tick() }
+            await withGracefulShutdownHandler {
+                for await trigger in inbox.triggers {
+                    // A trigger buffered before shutdown began is for the next start.
+                    if inbox.isClosed { break }
+                    let id = Self.newID(now: clock())
+                    health.began()
+                    let outcome = await cycle(id, trigger, inbox)
+                    health.finished(outcome, at: clock())
+                }
+            } onGracefulShutdown: {
+                logger.notice("shutting down: taking no more triggers; the reconcile in progress finishes first")
+                inbox.close()
+            }
+            group.cancelAll()
+        }
+    }
+
+    /// Submits an interval trigger every `interval`, give or take the jitter.
+    private func tick() async {
+        let seconds = Double(interval.components.seconds) + Double(interval.components.attoseconds) / 1e18
+        while !Task.isCancelled {
+            let factor = jitter > 0 ? Double.random(in: (1 - jitter)...(1 + jitter)) : 1
+            do {
+                try await Task.sleep(for: .milliseconds(Int64(max(0.05, seconds * factor) * 1000)))
+            } catch {
+                return
+            }
+            if inbox.submit(Trigger(.interval)) == .closed { return }
+        }
+    }
+}
