@@ -153,11 +153,13 @@ let package = Package(
             .product(name: "Hummingbird", package: "hummingbird"),
         ], exclude: ["Fixtures"]),
         .testTarget(name: "StewardCLITests", dependencies: ["steward", "StewardStore", "StewardRuntime", "StewardCore"]),
+        // The service in process, and `steward serve` through the built binary.
         .testTarget(name: "StewardServerTests", dependencies: [
-            "StewardServer", "StewardRuntime", "StewardCore", "StewardStore", "StewardGitHub",
+            "steward", "StewardServer", "StewardRuntime", "StewardCore", "StewardStore", "StewardGitHub",
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "HummingbirdTesting", package: "hummingbird"),
             .product(name: "Prometheus", package: "swift-prometheus"),
+            .product(name: "AsyncHTTPClient", package: "async-http-client"),
         ]),
         // `plan` and `apply` of manifests/ through the built `steward`, against the fakes and fake-gcs-server.
         .testTarget(name: "StewardEndToEndTests", dependencies: [

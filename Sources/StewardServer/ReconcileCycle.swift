@@ -17,12 +17,16 @@ public struct CycleOutcome: Sendable {
     public var revision: String?
     public var actions: Int
     public var message: String
+    /// When to look again without waiting for the interval: changes became due, work is in progress, or a
+    /// backoff ends.
+    public var followUp: Duration?
 
-    public init(result: Result, revision: String?, actions: Int, message: String) {
+    public init(result: Result, revision: String?, actions: Int, message: String, followUp: Duration? = nil) {
         self.result = result
         self.revision = revision
         self.actions = actions
         self.message = message
+        self.followUp = followUp
     }
 }
 
@@ -38,6 +42,8 @@ public struct ReconcileCycle: Sendable {
     public var metrics: ServeMetrics
     public var backoff: Backoff
     public var concurrency: Int
+    /// How often work in progress is looked at between interval ticks.
+    public var pollInterval: Duration
     public var clock: @Sendable () -> Instant
     /// Test hook passed to the applier: throwing simulates a crash at that point.
     public var faults: (@Sendable (FaultPoint) throws -> Void)?
@@ -45,7 +51,7 @@ public struct ReconcileCycle: Sendable {
     public init(reconciler: Reconciler, tracker: any RevisionTracker,
                 providers: @escaping @Sendable (DesiredState) async throws -> Providers, store: any StateStore,
                 metrics: ServeMetrics, backoff: Backoff = Backoff(), concurrency: Int = 4,
-                clock: @escaping @Sendable () -> Instant, faults: (@Sendable (FaultPoint) throws -> Void)? = nil) {
+                pollInterval: Duration = .seconds(10), clock: @escaping @Sendable () -> Instant, faults: (@Sendable (FaultPoint) throws -> Void)? = nil) {
         self.reconciler = reconciler
         self.tracker = tracker
         self.providers = providers
@@ -53,6 +59,7 @@ public struct ReconcileCycle: Sendable {
         self.metrics = metrics
         self.backoff = backoff
         self.concurrency = concurrency
+        self.pollInterval = pollInterval
         self.clock = clock
         self.faults = faults
     }
@@ -112,7 +119,7 @@ public struct ReconcileCycle: Sendable {
                 logger.info("reconcile finished", metadata: ["actions": "\(report.results.count)", "failed": "\(failed)",
                                                              "summary": "\(message)"])
                 return CycleOutcome(result: failed > 0 ? .failed : .succeeded, revision: revision,
-                                    actions: report.results.count, message: message)
+                                    actions: report.results.count, message: message, followUp: followUp(after: report))
             } catch is CancellationError {
                 logger.notice("reconcile cancelled; the journal holds the action in flight and the next start takes it up")
                 return CycleOutcome(result: .error, revision: revision, actions: 0, message: "cancelled")
@@ -121,5 +128,19 @@ public struct ReconcileCycle: Sendable {
                 return CycleOutcome(result: .error, revision: revision, actions: 0, message: "\(error)")
             }
         }
+    }
+
+    /// Changes the apply made due → at once; work in progress or changes that did not move → after
+    /// `pollInterval`; only resources backing off → when the first backoff ends.
+    private func followUp(after report: ApplyReport) -> Duration? {
+        let now = clock()
+        let remaining = backoff.holdBack(report.after, now: now).changes
+        let progressed = report.results.contains { $0.outcome == .succeeded || $0.outcome == .adopted || $0.outcome == .started }
+        if progressed, remaining.contains(where: { $0.action.isChange }) { return .milliseconds(200) }
+        if !remaining.isEmpty, remaining.contains(where: { $0.action.isChange || $0.action == .wait }) { return pollInterval }
+        if let next = backoff.active(at: now).values.map(\.until).min() {
+            return .milliseconds(Int64(max(0.2, next.seconds(since: now)) * 1000))
+        }
+        return nil
     }
 }

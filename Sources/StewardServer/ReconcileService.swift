@@ -70,14 +70,23 @@ public struct ReconcileService: Service {
         await withDiscardingTaskGroup { group in
             group.addTask { await tick() }
             await withGracefulShutdownHandler {
+                var followUp: Task<Void, Never>?
                 for await trigger in inbox.triggers {
                     // A trigger buffered before shutdown began is for the next start.
                     if inbox.isClosed { break }
+                    followUp?.cancel()
                     let id = Self.newID(now: clock())
                     health.began()
                     let outcome = await cycle(id, trigger, inbox)
                     health.finished(outcome, at: clock())
+                    if let delay = outcome.followUp, delay < interval {
+                        followUp = Task {
+                            guard (try? await Task.sleep(for: delay)) != nil else { return }
+                            inbox.submit(Trigger(.followUp))
+                        }
+                    }
                 }
+                followUp?.cancel()
             } onGracefulShutdown: {
                 logger.notice("shutting down: taking no more triggers; the reconcile in progress finishes first")
                 inbox.close()

@@ -9,6 +9,8 @@ public struct Trigger: Sendable, CustomStringConvertible {
         case interval
         /// A GitHub push delivery, by its `X-GitHub-Delivery` id.
         case webhook(delivery: String)
+        /// The previous reconcile left changes due or work in progress.
+        case followUp
     }
 
     public var cause: Cause
@@ -25,6 +27,7 @@ public struct Trigger: Sendable, CustomStringConvertible {
         case .startup: "startup"
         case .interval: "interval"
         case .webhook(let delivery): "webhook \(delivery)"
+        case .followUp: "follow-up"
         }
     }
 }

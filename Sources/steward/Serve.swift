@@ -33,6 +33,9 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "How often to reconcile without a webhook (e.g. 60s, 5m); each wait varies by up to 10%.")
     var interval: DurationArgument = DurationArgument(seconds: 60)
 
+    @Option(help: "How often work in progress (builds, runs, batch predictions) is looked at between intervals.")
+    var pollInterval: DurationArgument = DurationArgument(seconds: 10)
+
     @Option(help: "Where to listen: HOST:PORT (port 0 picks a free one).")
     var listen: String = "127.0.0.1:8080"
 
@@ -46,6 +49,7 @@ struct Serve: AsyncParsableCommand {
 
     func validate() throws {
         if interval.seconds < 1 { throw ValidationError("--interval must be at least 1s, e.g. 60s") }
+        if pollInterval.seconds < 0.1 { throw ValidationError("--poll-interval must be at least 100ms, e.g. 10s") }
         if concurrency < 1 { throw ValidationError("--concurrency must be at least 1") }
         if ListenAddress(listen) == nil { throw ValidationError("--listen '\(listen)': give HOST:PORT, e.g. 127.0.0.1:8080") }
         if case .failure(let error) = RepositoryPath.parse(path) {
@@ -86,7 +90,8 @@ struct Serve: AsyncParsableCommand {
         let cycle = ReconcileCycle(reconciler: Reconciler(source: source, path: manifests, logger: logger),
                                    tracker: BranchTracker(repository: source.repository, branch: branch),
                                    providers: { try providers.providers(for: $0) }, store: store, metrics: metrics,
-                                   concurrency: concurrency, clock: Terminal.now)
+                                   concurrency: concurrency,
+                                   pollInterval: .milliseconds(Int64(pollInterval.seconds * 1000)), clock: Terminal.now)
         let inbox = TriggerInbox()
         let health = LoopHealth()
         let loop = ReconcileService(inbox: inbox, health: health, interval: .milliseconds(Int64(interval.seconds * 1000)),

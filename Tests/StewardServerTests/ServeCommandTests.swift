@@ -1,0 +1,111 @@
+import Foundation
+import StewardRuntime
+import StewardStore
+import Testing
+
+/// `steward serve` through the built binary, on the quickstart (local provider), on a real port.
+@Suite(.serialized) struct ServeCommandTests {
+    static func endpointServes(_ status: [String: Any]) -> Bool {
+        status.resources.contains {
+            $0["resource"] as? String == "Endpoint/quickstart-serving"
+                && ($0["condition"] as? [String: Any])?["type"] as? String == "Ready"
+        }
+    }
+
+    static func journal(_ serve: ServeProcess) async throws -> [JournalEntry] {
+        try await SQLiteStateStore.open(path: serve.directory + "/.steward/state.db").recentJournal(limit: 10_000)
+    }
+
+    @Test("a commit announced by a signed webhook is planned and applied within seconds, visible in the status API and the metrics")
+    func webhookCommit() async throws {
+        let serve = try ServeProcess()
+        try await serve.start()
+        // The first reconciles take the quickstart from nothing to a served model.
+        #expect(try await serve.eventually(120) { Self.endpointServes(try await serve.status()) }, "\(serve.log)")
+        #expect(try await serve.get("/healthz").status == 200)
+        #expect(try await serve.eventually(10) { try await serve.get("/readyz").status == 200 })
+
+        let before = try PrometheusText.parse(try await serve.get("/metrics").body)
+        let reconciled = before.value("steward_reconciles_total", ["result": "succeeded"]) ?? 0
+        let copies = before.value("steward_actions_total", ["operation": "copy-modules", "outcome": "succeeded"]) ?? 0
+        #expect(reconciled >= 1)
+        #expect(copies == 1)
+
+        try serve.sh("printf '\\n# Ties go to the nearer neighbour.\\n' >> training_pipeline/models/model.py")
+        let commit = try serve.commit("Tune the model module")
+        let sent = Date()
+        let reply = try await serve.push(commit)
+        #expect(reply.status == 202)
+        #expect(reply.body.contains("reconciling \(commit.prefix(7))"))
+        #expect(try await serve.eventually(20) {
+            let status = try await serve.status()
+            return status.lastReconcileRevision == commit
+                && status.recentActions.contains { $0["operation"] as? String == "copy-modules" && $0["phase"] as? String == "end" }
+        }, "\(serve.log)")
+        let seconds = Date().timeIntervalSince(sent)
+        #expect(seconds < 20, "applied \(seconds) s after the delivery")
+
+        // Every condition is computed from the announced commit, named in full.
+        let status = try await serve.status()
+        #expect(status.resources.count == 6)
+        #expect(status.resources.allSatisfy { $0["revision"] as? String == commit })
+
+        let after = try PrometheusText.parse(try await serve.get("/metrics").body)
+        #expect((after.value("steward_reconciles_total", ["result": "succeeded"]) ?? 0) > reconciled)
+        #expect((after.value("steward_actions_total", ["operation": "copy-modules", "outcome": "succeeded"]) ?? 0) == copies + 1)
+        #expect((after.value("steward_reconcile_duration_seconds_count") ?? 0) > 1)
+        #expect(after.value("steward_last_success_timestamp_seconds").map { $0 > sent.timeIntervalSince1970 - 1 } == true)
+
+        // A second writer on the same state is refused, naming the holder.
+        let second = try serve.sh("'\(ServeProcess.binary)' serve --listen 127.0.0.1:0 2>&1; echo \"exit $?\"")
+        #expect(second.contains("steward serve"), "\(second)")
+        #expect(second.hasSuffix("exit 1"), "\(second)")
+
+        let (code, stopSeconds) = try await serve.terminate()
+        #expect(code == 0)
+        #expect(stopSeconds < 30)
+
+        // JSON logs: every line of a reconcile names it and its revision; the secret never appears.
+        let lines = serve.log.split(separator: "\n").compactMap {
+            try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any]
+        }
+        let reconcileLines = lines.filter { ($0["message"] as? String).map { $0.hasPrefix("action ") || $0.hasPrefix("reconcile ") } == true }
+        #expect(reconcileLines.count > 5)
+        #expect(reconcileLines.allSatisfy { $0["reconcile.id"] is String && ($0["git.revision"] as? String)?.count == 40 })
+        #expect(reconcileLines.contains { $0["git.revision"] as? String == commit })
+        #expect(!serve.log.contains(ServeProcess.secret))
+    }
+
+    @Test("SIGTERM during an apply: exit 0, the journal holds the action, and the next start neither repeats nor loses it")
+    func sigtermDuringApply() async throws {
+        let serve = try ServeProcess { directory in
+            // A slow image build: the apply is in the middle of it when SIGTERM arrives.
+            let path = directory + "/manifests/quickstart.yaml"
+            let manifests = try String(contentsOfFile: path, encoding: .utf8)
+            try manifests.replacingOccurrences(of: "    command: python3 train.py",
+                                               with: "    build: sleep 4\n    command: python3 train.py")
+                .write(toFile: path, atomically: true, encoding: .utf8)
+        }
+        try await serve.start()
+        #expect(try await serve.eventually(60) {
+            try await Self.journal(serve).contains { $0.operation == .buildImage && $0.phase == .begin }
+        }, "\(serve.log)")
+        let (code, seconds) = try await serve.terminate()
+        #expect(code == 0, "\(serve.log)")
+        #expect(seconds < 30)
+
+        let stopped = try await Self.journal(serve).filter { $0.operation == .buildImage }
+        // The build in flight was finished and journaled before the exit.
+        #expect(stopped.filter { $0.phase == .begin }.count == 1)
+        #expect(stopped.contains { $0.phase == .end && $0.outcome == "succeeded" }, "\(serve.log)")
+        #expect(try await SQLiteStateStore.open(path: serve.directory + "/.steward/state.db").unfinishedActions().isEmpty)
+
+        try await serve.start()
+        #expect(try await serve.eventually(120) { Self.endpointServes(try await serve.status()) }, "\(serve.log)")
+        let journal = try await Self.journal(serve)
+        #expect(journal.filter { $0.operation == .buildImage && $0.phase == .begin }.count == 1, "the build ran again")
+        #expect(journal.filter { $0.operation == .runPipeline && $0.phase == .begin }.count == 1)
+        #expect(try await SQLiteStateStore.open(path: serve.directory + "/.steward/state.db").unfinishedActions().isEmpty)
+        #expect(try await serve.terminate().status == 0)
+    }
+}
