@@ -24,6 +24,9 @@ bench: bootstrap
 	$(SWIFT) build -c release --product steward-bench
 	.build/release/steward-bench
 	$(SWIFT) run steward-request-count
+	$(SWIFT) build -c release --product steward
+	$(SWIFT) build -c release --product steward-serve-bench
+	.build/release/steward-serve-bench
 
 clean:
 	rm -rf .build .venv

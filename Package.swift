@@ -134,6 +134,12 @@ let package = Package(
                            .product(name: "Logging", package: "swift-log")]
         ),
 
+        // Measures `steward serve`: webhook → first cloud request, resident memory (`make bench`).
+        .executableTarget(
+            name: "steward-serve-bench",
+            dependencies: ["StewardFakes", "StewardGitHub", .product(name: "AsyncHTTPClient", package: "async-http-client")]
+        ),
+
         .testTarget(name: "StewardCoreTests", dependencies: ["StewardCore"], exclude: ["Golden"]),
         .testTarget(name: "StewardManifestsTests", dependencies: ["StewardManifests", "StewardCore", "StewardGit"]),
         .testTarget(name: "StewardGitTests", dependencies: ["StewardGit"]),
