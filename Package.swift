@@ -149,6 +149,7 @@ let package = Package(
         .testTarget(name: "StewardArchiveTests", dependencies: ["StewardArchive"]),
         .testTarget(name: "StewardHTTPTests", dependencies: [
             "StewardHTTP", .product(name: "Hummingbird", package: "hummingbird"),
+            .product(name: "MetricsTestKit", package: "swift-metrics"),
         ]),
         .testTarget(name: "StewardGoogleCloudTests", dependencies: [
             "StewardGoogleCloud", "StewardHTTP", "StewardRuntime", "StewardCore", "StewardFakes",

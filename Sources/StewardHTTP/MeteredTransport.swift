@@ -7,9 +7,12 @@ import Metrics
 public struct MeteredTransport: HTTPTransport {
     public static let metricName = "steward_api_requests_total"
     private let base: any HTTPTransport
+    private let factory: any MetricsFactory
 
-    public init(base: any HTTPTransport) {
+    /// Counts through `factory`, by default the process's bootstrapped one.
+    public init(base: any HTTPTransport, factory: any MetricsFactory = MetricsSystem.factory) {
         self.base = base
+        self.factory = factory
     }
 
     public func send(_ request: APIRequest) async throws -> APIResponse {
@@ -26,6 +29,6 @@ public struct MeteredTransport: HTTPTransport {
     }
 
     private func count(_ service: String, code: String) {
-        Counter(label: Self.metricName, dimensions: [("service", service), ("code", code)]).increment()
+        Counter(label: Self.metricName, dimensions: [("service", service), ("code", code)], factory: factory).increment()
     }
 }
