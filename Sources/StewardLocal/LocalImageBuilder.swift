@@ -76,7 +76,9 @@ public final class LocalImageBuilder: ImageBuilder {
         let startedAt = now()
         let now = self.now
         let logger = self.logger
-        let record = try await Blocking.run { () throws -> ImageRecord in
+        let build = ChildProcess()
+        let record = try await withTaskCancellationHandler {
+          try await Blocking.run { () throws -> ImageRecord in
             var record = ImageRecord(names: [request.imageName], tree: request.tree, commit: request.commit, key: key,
                                      pipeline: request.pipeline, context: request.context.value,
                                      state: request.localBuild == nil ? .succeeded : .running,
@@ -103,7 +105,11 @@ public final class LocalImageBuilder: ImageBuilder {
             let pid = try ProcessLauncher.spawnShell(script: #"cd "$1" && exec /bin/sh -c "$2""#, name: "steward-build",
                                                      arguments: [final, command],
                                                      environment: ProcessInfo.processInfo.environment, logPath: logPath)
+            build.started(pid)
             let code = ProcessLauncher.wait(for: pid)
+            // Cancelled (the service is stopping): the record stays `running` and the lock is released, which is
+            // how an interrupted build looks; the next build replaces it.
+            if build.wasCancelled { throw CancellationError() }
             record.finishedAt = now()
             if code == 0 {
                 record.state = .succeeded
@@ -114,6 +120,9 @@ public final class LocalImageBuilder: ImageBuilder {
             }
             try LocalFiles.writeAtomically(record.encoded(), to: final + "/" + ImageRecord.fileName)
             return record
+          }
+        } onCancel: {
+            build.cancel()
         }
         logger.debug("built image", metadata: metadata.merging(["image.state": "\(record.state.rawValue)"]) { $1 })
         return record.observed(as: request.imageName)

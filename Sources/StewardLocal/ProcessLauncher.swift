@@ -1,4 +1,5 @@
 import Glibc
+import Synchronization
 import StewardRuntime
 
 /// Starts `/bin/sh` processes with `posix_spawn`: in their own session, stdin from `/dev/null`,
@@ -78,4 +79,33 @@ enum ProcessLauncher {
             if flags >= 0 { _ = fcntl(fd, F_SETFD, flags | FD_CLOEXEC) }
         }
     }
+}
+
+/// A child process that a cancelled task stops: its whole process group gets SIGTERM.
+final class ChildProcess: Sendable {
+    private struct State {
+        var pid: Int32?
+        var cancelled = false
+    }
+
+    private let state = Mutex(State())
+
+    /// Records the child; stops it at once when cancellation came first.
+    func started(_ pid: Int32) {
+        let stop = state.withLock { state -> Bool in
+            state.pid = pid
+            return state.cancelled
+        }
+        if stop { kill(-pid, SIGTERM) }
+    }
+
+    func cancel() {
+        let pid = state.withLock { state -> Int32? in
+            state.cancelled = true
+            return state.pid
+        }
+        if let pid { kill(-pid, SIGTERM) }
+    }
+
+    var wasCancelled: Bool { state.withLock { $0.cancelled } }
 }

@@ -121,10 +121,23 @@ struct Serve: AsyncParsableCommand {
             logger: logger
         )
         configuration.maximumGracefulShutdownDuration = .seconds(25)
-        configuration.maximumCancellationDuration = .seconds(3)
         let group = ServiceGroup(configuration: configuration)
+        // The last resort: whatever still runs 28 seconds after the signal, the process exits 0 with the action
+        // in flight open in the journal, as after a crash, for the next start to take up.
+        let watchdog = Task {
+            while !inbox.isClosed { try? await Task.sleep(for: .milliseconds(100)) }
+            guard (try? await Task.sleep(for: .seconds(28))) != nil else { return }
+            logger.warning("still stopping 28 seconds after the signal: exiting; the journal holds the action in flight")
+            Terminal.err("steward serve: stopped with an action in flight; the next start takes it up")
+            Foundation.exit(0)
+        }
+        defer { watchdog.cancel() }
         do {
             try await group.run()
+        } catch where inbox.isClosed {
+            // Shutdown was asked for and the reconcile in progress had to be cancelled: its action stays open in
+            // the journal, and the next start closes it and re-plans from what it observes.
+            logger.notice("stopped with the reconcile in progress cancelled", metadata: ["error": "\(error)"])
         } catch {
             await lock.release()
             throw error

@@ -108,4 +108,35 @@ import Testing
         #expect(try await SQLiteStateStore.open(path: serve.directory + "/.steward/state.db").unfinishedActions().isEmpty)
         #expect(try await serve.terminate().status == 0)
     }
+
+    @Test("an apply that cannot finish within 25 s is cancelled: exit 0 within 30 s, the action left open, taken up by the next start")
+    func sigtermDuringLongApply() async throws {
+        let serve = try ServeProcess { directory in
+            // The first build takes a minute; the one after the restart is quick.
+            try Data().write(to: URL(fileURLWithPath: directory + "/.slow-once"))
+            let path = directory + "/manifests/quickstart.yaml"
+            let manifests = try String(contentsOfFile: path, encoding: .utf8)
+            let build = "if [ -e '\(directory)/.slow-once' ]; then rm '\(directory)/.slow-once'; sleep 60; fi"
+            try manifests.replacingOccurrences(of: "    command: python3 train.py",
+                                               with: "    build: \"\(build)\"\n    command: python3 train.py")
+                .write(toFile: path, atomically: true, encoding: .utf8)
+        }
+        try await serve.start()
+        #expect(try await serve.eventually(60) {
+            try await Self.journal(serve).contains { $0.operation == .buildImage && $0.phase == .begin }
+        }, "\(serve.log)")
+        let (code, seconds) = try await serve.terminate()
+        #expect(code == 0, "\(serve.log)")
+        #expect(seconds < 30)
+        let open = try await SQLiteStateStore.open(path: serve.directory + "/.steward/state.db").unfinishedActions()
+        #expect(open.map(\.operation) == [.buildImage])
+        // The build's process group was stopped with it.
+        #expect(try serve.sh("pgrep -f '^sleep 60$' || true").isEmpty)
+
+        try await serve.start()
+        #expect(try await serve.eventually(120) { Self.endpointServes(try await serve.status()) }, "\(serve.log)")
+        let builds = try await Self.journal(serve).filter { $0.operation == .buildImage && $0.phase == .end }
+        #expect(builds.map(\.outcome).sorted { ($0 ?? "") < ($1 ?? "") } == ["interrupted", "succeeded"])
+        #expect(try await serve.terminate().status == 0)
+    }
 }

@@ -119,7 +119,7 @@ public struct Applier: Sendable {
     }
 
     /// One change: journal begin, side effect, journal end. Errors of the side effect become a failed result;
-    /// a fault (crash) propagates with the journal left open.
+    /// a fault (crash) or a cancellation propagates with the journal left open.
     func perform(_ change: Change, reconcileID: String) async throws -> ActionResult {
         let started = clock()
         var log = logger
@@ -135,6 +135,10 @@ public struct Applier: Sendable {
             (outcome, message) = try await effect(change, logger: log)
         } catch let error as InjectedFault {
             throw error
+        } catch is CancellationError {
+            // Stopped from outside (the service is shutting down): like a crash, the journal keeps the action
+            // open and the next reconcile re-plans it from what it observes.
+            throw CancellationError()
         } catch {
             outcome = .failed
             message = "\(error)"
