@@ -134,9 +134,11 @@ let package = Package(
             .product(name: "Hummingbird", package: "hummingbird"),
         ], exclude: ["Fixtures"]),
         .testTarget(name: "StewardCLITests", dependencies: ["steward", "StewardStore", "StewardRuntime", "StewardCore"]),
-        // `plan` and `apply` of manifests/ through the built `steward`, against the fakes and fake-gcs-server.
+        // `plan` and `apply` of manifests/ through the built `steward`, and the quickstart's data loop on the gcp
+        // adapters in process, against the fakes and fake-gcs-server.
         .testTarget(name: "StewardEndToEndTests", dependencies: [
-            "steward", "StewardFakes", "StewardGoogleCloud", "StewardHTTP", "StewardCore",
+            "steward", "StewardFakes", "StewardGoogleCloud", "StewardHTTP", "StewardCore", "StewardRuntime",
+            "StewardGit", "StewardStore", "StewardGitHub", .product(name: "Logging", package: "swift-log"),
         ]),
     ],
     swiftLanguageModes: [.v6]
