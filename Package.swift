@@ -168,9 +168,11 @@ let package = Package(
             .product(name: "Prometheus", package: "swift-prometheus"),
             .product(name: "AsyncHTTPClient", package: "async-http-client"),
         ]),
-        // `plan` and `apply` of manifests/ through the built `steward`, against the fakes and fake-gcs-server.
+        // `plan` and `apply` of manifests/ through the built `steward`, and the quickstart's data loop on the gcp
+        // adapters in process, against the fakes and fake-gcs-server.
         .testTarget(name: "StewardEndToEndTests", dependencies: [
-            "steward", "StewardFakes", "StewardGoogleCloud", "StewardHTTP", "StewardCore",
+            "steward", "StewardFakes", "StewardGoogleCloud", "StewardHTTP", "StewardCore", "StewardRuntime",
+            "StewardGit", "StewardStore", "StewardGitHub", .product(name: "Logging", package: "swift-log"),
         ]),
     ],
     swiftLanguageModes: [.v6]

@@ -46,7 +46,7 @@ enum RequestCount {
             kind: .gcp, objects: objects,
             images: CloudBuildImageBuilder(client: apis.cloudBuild, staging: StorageURI(bucket: "bench-staging"),
                                            objects: objects, logger: logger),
-            pipelines: VertexPipelineService(client: apis.vertex, logger: logger),
+            pipelines: VertexPipelineService(client: apis.vertex, objects: objects, logger: logger),
             models: VertexModelRegistry(client: apis.vertex, logger: logger),
             endpoints: VertexEndpointService(client: apis.vertex, logger: logger),
             batch: VertexBatchPredictionService(client: apis.vertex, objects: objects, logger: logger),

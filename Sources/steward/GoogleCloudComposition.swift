@@ -61,7 +61,7 @@ struct GoogleCloudComposition {
         return Providers(kind: .gcp,
                          objects: objects,
                          images: cloudBuild.imageBuilder(staging: gcp.bucket, objects: objects),
-                         pipelines: vertex.pipelineService(),
+                         pipelines: vertex.pipelineService(objects: objects),
                          models: vertex.modelRegistry(),
                          endpoints: vertex.endpointService(),
                          batch: vertex.batchPredictionService(objects: objects),

@@ -1,5 +1,7 @@
 import Foundation
+import StewardCore
 import StewardGoogleCloud
+import StewardRuntime
 
 /// A contract-exact in-process fake of the Vertex AI methods Steward uses (`api/CONTRACTS.md` §1):
 /// pipelineJobs, models, endpoints (deploy, undeploy, traffic), batchPredictionJobs and operations.
@@ -11,6 +13,10 @@ import StewardGoogleCloud
 ///   alike); long-running operations are done only after `operationPollsUntilDone` gets.
 /// - Lists page with at most `maximumPageSize` items and opaque tokens bound to the filter.
 /// - `failNext` makes the next requests fail with 429/503 and `Retry-After`.
+/// - With an executor (`setPipelineExecutor`) a pipeline job runs it before it can be seen succeeded: the test
+///   writes the job's output artifacts there. With a predictor (`setBatchPredictor`) a batch prediction job
+///   reads its instances from storage, asks the predictor, and writes Vertex's JSONL output before it can be
+///   seen succeeded. Without them jobs succeed with nothing written.
 public actor FakeVertex {
     public nonisolated let projectID: String
     public nonisolated let projectNumber = "123456789012"
@@ -37,6 +43,8 @@ public actor FakeVertex {
     private var pipelineOutcomes: [String: String] = [:]
     private var blessings: [String: Bool] = [:]
     private var nextOperationError: RPCStatus?
+    private var pipelineExecutor: PipelineExecutor?
+    private var batchPredictor: (objects: any ObjectStore, predict: BatchPredictor)?
 
     /// A fake of one project (by id; resource names carry the project number) and location.
     public init(projectID: String = "steward-test", location: String = "us-central1") throws {
@@ -68,6 +76,20 @@ public actor FakeVertex {
     /// The next long-running operation created ends with this error.
     public func failNextOperation(_ status: RPCStatus) { nextOperationError = status }
 
+    /// What a pipeline job does once it would succeed: the job shows RUNNING until the executor has returned,
+    /// then SUCCEEDED (FAILED when it throws). A job whose outcome is set to something else never runs it.
+    public func setPipelineExecutor(_ executor: @escaping PipelineExecutor) { pipelineExecutor = executor }
+
+    /// How batch prediction jobs predict: once a job would succeed it reads its instances through `objects`
+    /// (`file-list`: one URI per line of each input file, each instance the URI as a string; `jsonl`: one JSON
+    /// value per line), asks `predict` for one prediction per instance, and writes
+    /// `prediction.results-00000-of-00001` (lines `{"instance": …, "prediction": …}`) and an empty
+    /// `prediction.errors_stats-00000-of-00001` into its output directory. The job shows RUNNING until then,
+    /// and FAILED when reading, predicting or writing throws.
+    public func setBatchPredictor(objects: any ObjectStore, _ predict: @escaping BatchPredictor) {
+        batchPredictor = (objects, predict)
+    }
+
     /// Adds a model directly, as if uploaded long ago.
     public func seedModel(id: String, displayName: String, labels: [String: String] = [:]) {
         let name = "\(parent)/models/\(id)"
@@ -87,7 +109,8 @@ public actor FakeVertex {
 
     // MARK: Serving
 
-    public func handle(_ request: FakeRequest) -> FakeResponse {
+    public func handle(_ request: FakeRequest) async -> FakeResponse {
+        await runDueWork()
         let response: FakeResponse
         if !injected.isEmpty {
             response = injected.removeFirst().response
@@ -322,8 +345,23 @@ public actor FakeVertex {
         switch record.observations / max(1, observationsPerState) {
         case 0: return "PIPELINE_STATE_PENDING"
         case 1: return "PIPELINE_STATE_RUNNING"
-        default: return pipelineOutcomes[record.id] ?? "PIPELINE_STATE_SUCCEEDED"
+        default:
+            let outcome = pipelineOutcomes[record.id] ?? "PIPELINE_STATE_SUCCEEDED"
+            guard outcome == "PIPELINE_STATE_SUCCEEDED", pipelineExecutor != nil else { return outcome }
+            // Succeeded only once the executor has written the outputs.
+            switch record.execution {
+            case .done: return outcome
+            case .failed: return "PIPELINE_STATE_FAILED"
+            case .notStarted, .running: return "PIPELINE_STATE_RUNNING"
+            }
         }
+    }
+
+    /// Whether the job would succeed on its next observation but its executor has not run yet.
+    private func isDueToExecute(_ record: PipelineJobRecord) -> Bool {
+        pipelineExecutor != nil && !record.cancelled && record.execution == .notStarted
+            && record.observations / max(1, observationsPerState) >= 2
+            && (pipelineOutcomes[record.id] ?? "PIPELINE_STATE_SUCCEEDED") == "PIPELINE_STATE_SUCCEEDED"
     }
 
     /// One observation: the state shown, then a step on.
@@ -348,7 +386,9 @@ public actor FakeVertex {
             job["endTime"] = .string(record.endTime!)
         }
         if current == "PIPELINE_STATE_FAILED" {
-            job["error"] = .object(["code": .int(9), "message": .string("The DAG failed because some tasks failed.")])
+            var message = "The DAG failed because some tasks failed."
+            if case .failed(let detail) = record.execution { message += " \(detail)" }
+            job["error"] = .object(["code": .int(9), "message": .string(message)])
         } else if current == "PIPELINE_STATE_CANCELLED" {
             job["error"] = .object(["code": .int(1), "message": .string("CANCELED")])
         }
@@ -357,29 +397,47 @@ public actor FakeVertex {
         return .object(job)
     }
 
-    /// Task details from the spec: every task of the root DAG, with its component's output artifacts under
-    /// `{gcsOutputDirectory}/{job id}/{task}_{task id}/{output key}`.
-    private func jobDetail(_ record: PipelineJobRecord) -> ProtobufValue {
+    /// One task of a job's root DAG: its name, its id and its component's output artifacts (key, schema title,
+    /// URI), the artifacts under `{gcsOutputDirectory}/{job id}/{task}_{task id}/{output key}`.
+    private struct TaskOutputs {
+        var name: String
+        var id: String
+        var artifacts: [(key: String, title: String, uri: String)]
+    }
+
+    private func tasks(of record: PipelineJobRecord) -> [TaskOutputs] {
         let spec = record.job["pipelineSpec"]
         let root = record.job["runtimeConfig"]?["gcsOutputDirectory"]?.stringValue ?? "gs://unknown"
-        var details: [ProtobufValue] = []
+        var tasks: [TaskOutputs] = []
         for (index, (taskName, task)) in (spec?["root"]?["dag"]?["tasks"]?.objectValue ?? [:]).sorted(by: { $0.key < $1.key }).enumerated() {
             let taskID = String(4_000_000_000_000_000 + index)
             let component = task["componentRef"]?["name"]?.stringValue.flatMap { spec?["components"]?[$0] }
+            let artifacts = (component?["outputDefinitions"]?["artifacts"]?.objectValue ?? [:]).sorted { $0.key < $1.key }
+                .map { key, definition in
+                    (key: key, title: definition["artifactType"]?["schemaTitle"]?.stringValue ?? "system.Artifact",
+                     uri: "\(root)/\(record.id)/\(taskName)_\(taskID)/\(key)")
+                }
+            tasks.append(TaskOutputs(name: taskName, id: taskID, artifacts: artifacts))
+        }
+        return tasks
+    }
+
+    /// Task details from the spec: every task of the root DAG, with its component's output artifacts.
+    private func jobDetail(_ record: PipelineJobRecord) -> ProtobufValue {
+        var details: [ProtobufValue] = []
+        for task in tasks(of: record) {
             var outputs: [String: ProtobufValue] = [:]
-            for (key, definition) in component?["outputDefinitions"]?["artifacts"]?.objectValue ?? [:] {
-                let title = definition["artifactType"]?["schemaTitle"]?.stringValue ?? "system.Artifact"
+            for (key, title, uri) in task.artifacts {
                 var artifact: [String: ProtobufValue] = [
-                    "name": .string("\(parent)/metadataStores/default/artifacts/\(taskID)-\(key)"),
-                    "uri": .string("\(root)/\(record.id)/\(taskName)_\(taskID)/\(key)"),
-                    "schemaTitle": .string(title), "state": .string("LIVE"),
+                    "name": .string("\(parent)/metadataStores/default/artifacts/\(task.id)-\(key)"),
+                    "uri": .string(uri), "schemaTitle": .string(title), "state": .string("LIVE"),
                 ]
                 if title.hasSuffix("ModelBlessing") {
                     artifact["metadata"] = .object(["blessed": .int((blessings[record.id] ?? true) ? 1 : 0)])
                 }
                 outputs[key] = .object(["artifacts": .array([.object(artifact)])])
             }
-            details.append(.object(["taskId": .string(taskID), "taskName": .string(taskName),
+            details.append(.object(["taskId": .string(task.id), "taskName": .string(task.name),
                                     "state": .string("SUCCEEDED"), "outputs": .object(outputs)]))
         }
         return .object(["taskDetails": .array(details)])
@@ -586,14 +644,116 @@ public actor FakeVertex {
         guard let record = batchJobs[id] else { return .null }
         var job = record.job
         let step = record.observations / max(1, observationsPerState)
-        let state = step == 0 ? "JOB_STATE_PENDING" : step == 1 ? "JOB_STATE_RUNNING" : "JOB_STATE_SUCCEEDED"
+        var state = step == 0 ? "JOB_STATE_PENDING" : step == 1 ? "JOB_STATE_RUNNING" : "JOB_STATE_SUCCEEDED"
+        var successful = job["inputConfig"]?["gcsSource"]?["uris"]?.arrayValue?.count ?? 0
+        if state == "JOB_STATE_SUCCEEDED", batchPredictor != nil {
+            // Succeeded only once the predictions are written.
+            switch record.execution {
+            case .done: successful = record.predictions
+            case .failed(let message):
+                state = "JOB_STATE_FAILED"
+                job["error"] = .object(["code": .int(13), "message": .string(message)])
+            case .notStarted, .running: state = "JOB_STATE_RUNNING"
+            }
+        }
         job["state"] = .string(state)
         if state == "JOB_STATE_SUCCEEDED" {
             job["outputInfo"] = .object(["gcsOutputDirectory": .string(record.outputDirectory)])
-            job["completionStats"] = .object(["successfulCount": .string("\(job["inputConfig"]?["gcsSource"]?["uris"]?.arrayValue?.count ?? 0)"),
+            job["completionStats"] = .object(["successfulCount": .string("\(successful)"),
                                               "failedCount": .string("0"), "incompleteCount": .string("0")])
         }
         return .object(job)
+    }
+
+    /// Whether the job would succeed on its next observation but its predictions are not written yet.
+    private func isDueToPredict(_ record: BatchJobRecord) -> Bool {
+        batchPredictor != nil && record.execution == .notStarted && record.observations / max(1, observationsPerState) >= 2
+    }
+
+    // MARK: Work of jobs
+
+    /// Runs the executor of every pipeline job and the predictions of every batch job due to succeed. The
+    /// actor is re-entered while they run: a job is marked running first, so that no request starts it twice,
+    /// and shows RUNNING until its work has ended.
+    private func runDueWork() async {
+        guard pipelineExecutor != nil || batchPredictor != nil else { return }
+        for id in pipelineJobs.keys.sorted() {
+            guard let record = pipelineJobs[id], isDueToExecute(record), let executor = pipelineExecutor else { continue }
+            pipelineJobs[id]?.execution = .running
+            var artifacts: [String: [String: String]] = [:]
+            for task in tasks(of: record) {
+                artifacts[task.name] = Dictionary(uniqueKeysWithValues: task.artifacts.map { ($0.key, $0.uri) })
+            }
+            let execution = PipelineJobExecution(
+                jobID: id, parameters: record.job["runtimeConfig"]?["parameterValues"]?.objectValue ?? [:],
+                artifacts: artifacts)
+            do {
+                try await executor(execution)
+                pipelineJobs[id]?.execution = .done
+            } catch {
+                pipelineJobs[id]?.execution = .failed("\(error)")
+            }
+        }
+        for id in batchJobs.keys.sorted() {
+            guard let record = batchJobs[id], isDueToPredict(record), let predictor = batchPredictor else { continue }
+            batchJobs[id]?.execution = .running
+            let modelName = record.job["model"]?.stringValue ?? ""
+            let modelID = String(modelName.split(separator: "/").last?.split(separator: "@").first ?? "")
+            do {
+                let count = try await Self.predict(record, model: modelName,
+                                                   artifactURI: models[modelID]?.model["artifactUri"]?.stringValue,
+                                                   objects: predictor.objects, predict: predictor.predict)
+                batchJobs[id]?.predictions = count
+                batchJobs[id]?.execution = .done
+            } catch {
+                batchJobs[id]?.execution = .failed("\(error)")
+            }
+        }
+    }
+
+    /// Reads a job's instances, predicts them and writes the output files; the number of predictions.
+    private static func predict(_ record: BatchJobRecord, model: String, artifactURI: String?, objects: any ObjectStore,
+                                predict: BatchPredictor) async throws -> Int {
+        let format = record.job["inputConfig"]?["instancesFormat"]?.stringValue ?? ""
+        var instances: [ProtobufValue] = []
+        for source in record.job["inputConfig"]?["gcsSource"]?["uris"]?.arrayValue?.compactMap(\.stringValue) ?? [] {
+            guard case .success(let uri) = StorageURI.parse(source), !source.contains("*") else {
+                throw FakeWorkError("the fake reads no input '\(source)'; name objects, without wildcards")
+            }
+            let lines = String(decoding: try await objects.read(uri), as: UTF8.self).split(whereSeparator: \.isNewline)
+                .map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+            switch format {
+            case "file-list":
+                instances += lines.map { .string($0) }
+            case "jsonl":
+                for line in lines {
+                    guard let value = try? ProtobufValue(json: Array(line.utf8)) else {
+                        throw FakeWorkError("'\(source)' holds a line that is not JSON")
+                    }
+                    instances.append(value)
+                }
+            default:
+                throw FakeWorkError("the fake predicts no '\(format)' instances")
+            }
+        }
+        let predictions = try await predict(BatchPredictionInput(jobID: record.id, model: model,
+                                                                 modelArtifactURI: artifactURI, instances: instances))
+        guard predictions.count == instances.count else {
+            throw FakeWorkError("the predictor gave \(predictions.count) predictions for \(instances.count) instances")
+        }
+        var results: [UInt8] = []
+        for (instance, prediction) in zip(instances, predictions) {
+            results += encodeJSON(ProtobufValue.object(["instance": instance, "prediction": prediction]))
+            results.append(UInt8(ascii: "\n"))
+        }
+        guard case .success(let directory) = StorageURI.parse(record.outputDirectory) else {
+            throw FakeWorkError("output directory '\(record.outputDirectory)' is not a gs:// URI")
+        }
+        try await objects.write(directory.appending("prediction.results-00000-of-00001"), bytes: results,
+                                contentType: "application/jsonl")
+        try await objects.write(directory.appending("prediction.errors_stats-00000-of-00001"), bytes: [],
+                                contentType: "application/jsonl")
+        return predictions.count
     }
 }
 
@@ -608,6 +768,50 @@ struct PipelineJobRecord: Sendable {
     var cancelled = false
     var startTime: String?
     var endTime: String?
+    var execution = JobExecution.notStarted
+}
+
+/// Where the test-supplied work of a job stands.
+enum JobExecution: Sendable, Equatable {
+    case notStarted, running, done
+    case failed(String)
+}
+
+/// What a pipeline job's executor gets: the job's parameters and where each task's output artifacts go.
+public struct PipelineJobExecution: Sendable {
+    /// The pipeline job id.
+    public var jobID: String
+    /// `runtimeConfig.parameterValues` as the job was created with them.
+    public var parameters: [String: ProtobufValue]
+    /// Output artifact URIs by task name and output key, as the job's task details report them.
+    public var artifacts: [String: [String: String]]
+
+    /// The URI of one task's output artifact.
+    public func artifact(task: String, key: String) -> String? { artifacts[task]?[key] }
+}
+
+/// Runs a pipeline job's tasks in a test: writes their output artifacts; throwing fails the job.
+public typealias PipelineExecutor = @Sendable (PipelineJobExecution) async throws -> Void
+
+/// What a batch prediction job asks its predictor.
+public struct BatchPredictionInput: Sendable {
+    /// The batch prediction job id.
+    public var jobID: String
+    /// The job's `model`, as it was created with it.
+    public var model: String
+    /// The model's `artifactUri`, when the model has one.
+    public var modelArtifactURI: String?
+    /// The instances in input order, as the output echoes them.
+    public var instances: [ProtobufValue]
+}
+
+/// One prediction per instance, in order; throwing fails the job.
+public typealias BatchPredictor = @Sendable (BatchPredictionInput) async throws -> [ProtobufValue]
+
+/// Why a job's test-supplied work failed.
+struct FakeWorkError: Error, CustomStringConvertible {
+    var description: String
+    init(_ description: String) { self.description = description }
 }
 
 struct ModelRecord: Sendable {
@@ -633,6 +837,8 @@ struct BatchJobRecord: Sendable {
     var labels: [String: String]
     var observations = 0
     var outputDirectory = ""
+    var execution = JobExecution.notStarted
+    var predictions = 0
 }
 
 struct OperationRecord: Sendable {

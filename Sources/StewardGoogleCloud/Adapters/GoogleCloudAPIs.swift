@@ -53,9 +53,9 @@ public struct GoogleCloudAPIs: Sendable {
         return text
     }
 
-    /// Training runs on Vertex AI Pipelines.
-    public func pipelineService() -> VertexPipelineService {
-        VertexPipelineService(client: vertex, logger: logger)
+    /// Training runs on Vertex AI Pipelines; `objects` holds their blessing artifacts.
+    public func pipelineService(objects: any ObjectStore) -> VertexPipelineService {
+        VertexPipelineService(client: vertex, objects: objects, logger: logger)
     }
 
     /// Image builds on Cloud Build, with sources staged under `staging` (the Project's bucket).

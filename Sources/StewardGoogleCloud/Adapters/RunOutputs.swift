@@ -4,6 +4,8 @@ import StewardCore
 struct RunOutputs: Sendable, Hashable {
     var modelURI: String?
     var blessed: Bool?
+    /// The blessing artifact's folder, when its metadata did not say: its `BLESSED` object decides.
+    var blessingFolder: String?
 }
 
 /// Where a run's model and blessing are, from its labels.
@@ -21,15 +23,21 @@ struct OutputReferences: Sendable {
         if model == nil && blessing == nil { return nil }
     }
 
-    /// The model URI and blessing in a job's task details. A declared blessing that cannot be read counts as
-    /// not blessed.
+    /// The model URI and blessing in a job's task details. A blessing artifact whose metadata does not say
+    /// leaves `blessed` nil and names its folder, where a `BLESSED` object decides; a declared blessing that
+    /// is missing from the details counts as not blessed.
     func outputs(in detail: Vertex.PipelineJobDetail?) -> RunOutputs {
         var result = RunOutputs()
         if let model, let artifact = Self.artifact(model.task, model.artifact, in: detail) {
             result.modelURI = artifact.uri
         }
         if let blessing {
-            result.blessed = Self.artifact(blessing.task, blessing.artifact, in: detail).flatMap(Self.blessing) ?? false
+            let artifact = Self.artifact(blessing.task, blessing.artifact, in: detail)
+            switch (artifact.flatMap(Self.blessing), artifact?.uri) {
+            case (let said?, _): result.blessed = said
+            case (nil, let folder?): result.blessingFolder = folder
+            case (nil, nil): result.blessed = false
+            }
         }
         return result
     }
@@ -40,7 +48,8 @@ struct OutputReferences: Sendable {
         return list?.artifacts?.first
     }
 
-    /// A TFX ModelBlessing says `blessed` (1 or 0) in its metadata; its folder holds `BLESSED` or `NOT_BLESSED`.
+    /// A TFX ModelBlessing says `blessed` (1 or 0) in its metadata; an artifact URI naming the `BLESSED` or
+    /// `NOT_BLESSED` file itself says it too. Nil when neither says: then the folder's objects decide.
     static func blessing(of artifact: Vertex.Artifact) -> Bool? {
         if let value = artifact.metadata?["blessed"] {
             if let flag = value.boolValue { return flag }

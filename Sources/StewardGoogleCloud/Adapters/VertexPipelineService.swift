@@ -7,14 +7,18 @@ import StewardRuntime
 /// A run is a PipelineJob with the deterministic id `RunPipeline.runID` and Steward's labels; the labels alone
 /// make it observable. The model and blessing of a succeeded run are read from its task details (one GET per
 /// newly succeeded run, since list responses leave them out) and remembered, as a finished run's outputs do
-/// not change.
+/// not change. A blessing artifact without a `blessed` metadata value (a plain KFP artifact, such as the
+/// quickstart trainer's) is blessed when its folder holds a `BLESSED` object, as on the local provider.
 public final class VertexPipelineService: PipelineService {
     public let client: VertexClient
+    private let objects: any ObjectStore
     private let logger: Logger
     private let outputs = OutputMemory()
 
-    public init(client: VertexClient, logger: Logger) {
+    /// - Parameter objects: where blessing artifacts' folders are read.
+    public init(client: VertexClient, objects: any ObjectStore, logger: Logger) {
         self.client = client
+        self.objects = objects
         self.logger = logger
     }
 
@@ -30,7 +34,7 @@ public final class VertexPipelineService: PipelineService {
                 } else {
                     var detail = job.jobDetail
                     if detail == nil { detail = try await client.pipelineJob(job.name ?? run.id).jobDetail }
-                    found = references.outputs(in: detail)
+                    found = try await blessingRead(references.outputs(in: detail))
                     await outputs.set(run.id, found)
                 }
                 run.modelURI = found.modelURI
@@ -40,6 +44,18 @@ public final class VertexPipelineService: PipelineService {
         }
         logger.debug("observed pipeline runs", metadata: ["runs": "\(runs.count)"])
         return runs.sorted { $0.id < $1.id }
+    }
+
+    /// Outputs whose blessing waits on its folder, with the blessing read from the `BLESSED` object there.
+    private func blessingRead(_ found: RunOutputs) async throws -> RunOutputs {
+        guard found.blessed == nil, let folder = found.blessingFolder else { return found }
+        var read = found
+        if case .success(let uri) = StorageURI.parse(folder) {
+            read.blessed = try await objects.exists(uri.appending("BLESSED"))
+        } else {
+            read.blessed = false
+        }
+        return read
     }
 
     public func start(_ request: RunPipeline, template: [UInt8]?) async throws -> StartOutcome {

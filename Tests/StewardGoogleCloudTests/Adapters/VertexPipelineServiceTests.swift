@@ -45,7 +45,7 @@ struct VertexPipelineServiceTests {
     @Test("a started run is observed pending, running, then succeeded with its model and blessing")
     func runLifecycle() async throws {
         try await FakeHarness.with { (h: FakeHarness) async throws in
-            let service = h.apis.pipelineService()
+            let service = h.apis.pipelineService(objects: InMemoryObjectStore())
             let request = Self.request()
             #expect(try await service.start(request, template: Self.template) == .created)
 
@@ -80,7 +80,7 @@ struct VertexPipelineServiceTests {
     func createBody() async throws {
         try await FakeHarness.with { (h: FakeHarness) async throws in
             let request = Self.request()
-            _ = try await h.apis.pipelineService().start(request, template: Self.template)
+            _ = try await h.apis.pipelineService(objects: InMemoryObjectStore()).start(request, template: Self.template)
             let post = try #require(await h.vertex.requests("POST", pathSuffix: "/pipelineJobs").first)
             #expect(post.query["pipelineJobId"] == request.runID)
             let body = try #require(post.json)
@@ -107,7 +107,7 @@ struct VertexPipelineServiceTests {
     @Test("with caching on, the spec is sent as compiled")
     func cachingOnKeepsSpec() async throws {
         try await FakeHarness.with { (h: FakeHarness) async throws in
-            _ = try await h.apis.pipelineService().start(Self.request(caching: true), template: Self.template)
+            _ = try await h.apis.pipelineService(objects: InMemoryObjectStore()).start(Self.request(caching: true), template: Self.template)
             let body = try #require(await h.vertex.requests("POST", pathSuffix: "/pipelineJobs").first?.json)
             #expect(body["pipelineSpec"] == (try ProtobufValue(json: Self.template)))
         }
@@ -116,7 +116,7 @@ struct VertexPipelineServiceTests {
     @Test("a second start of the same run id is adopted, and the fake holds one job")
     func secondStartAdopted() async throws {
         try await FakeHarness.with { (h: FakeHarness) async throws in
-            let service = h.apis.pipelineService()
+            let service = h.apis.pipelineService(objects: InMemoryObjectStore())
             #expect(try await service.start(Self.request(), template: Self.template) == .created)
             #expect(try await service.start(Self.request(), template: Self.template) == .adopted)
             #expect(await h.vertex.pipelineJobCount() == 1)
@@ -126,7 +126,7 @@ struct VertexPipelineServiceTests {
     @Test("a run that is not blessed, and a failed run")
     func notBlessedAndFailed() async throws {
         try await FakeHarness.with { (h: FakeHarness) async throws in
-            let service = h.apis.pipelineService()
+            let service = h.apis.pipelineService(objects: InMemoryObjectStore())
             let unblessed = Self.request(runID: "cifar10-training-0123456789ab-2")
             let failing = Self.request(runID: "cifar10-training-0123456789ab-3")
             await h.vertex.setBlessed(pipelineJob: unblessed.runID, false)
@@ -144,10 +144,57 @@ struct VertexPipelineServiceTests {
         }
     }
 
+    /// A KFP component's plain `system.Artifact` blessing (the quickstart trainer's): no `blessed` metadata, a
+    /// `BLESSED` file in its folder when the model is good enough.
+    static let plainBlessingTemplate = Array("""
+    {"pipelineInfo": {"name": "quickstart-training"}, "schemaVersion": "2.1.0", "sdkVersion": "kfp-2.7.0",
+     "root": {"dag": {"tasks": {"trainer": {"componentRef": {"name": "comp-trainer"}, "taskInfo": {"name": "trainer"}}}}},
+     "components": {"comp-trainer": {"executorLabel": "exec-trainer", "outputDefinitions": {"artifacts": {
+        "model": {"artifactType": {"schemaTitle": "system.Model"}},
+        "blessing": {"artifactType": {"schemaTitle": "system.Artifact"}}}}}},
+     "deploymentSpec": {"executors": {}}}
+    """.utf8)
+
+    @Test("a blessing artifact without metadata is read from the BLESSED object in its folder")
+    func blessingFolder() async throws {
+        try await FakeHarness.with { (h: FakeHarness) async throws in
+            let objects = InMemoryObjectStore()
+            let blessedRun = "quickstart-training-0123456789ab-1", unblessedRun = "quickstart-training-0123456789ab-2"
+            // The trainer writes its model, and BLESSED only in the first run.
+            await h.vertex.setPipelineExecutor { execution in
+                guard let model = execution.artifact(task: "trainer", key: "model"),
+                      let blessing = execution.artifact(task: "trainer", key: "blessing") else {
+                    throw RuntimeError.notFound("the trainer's artifacts")
+                }
+                try await objects.write(try StorageURI.parse(model + "/model.json").get(), bytes: Array("{}".utf8), contentType: nil)
+                if execution.jobID == blessedRun {
+                    try await objects.write(try StorageURI.parse(blessing + "/BLESSED").get(), bytes: Array("{}".utf8), contentType: nil)
+                }
+            }
+            let service = h.apis.pipelineService(objects: objects)
+            for runID in [blessedRun, unblessedRun] {
+                var request = Self.request(runID: runID)
+                request.outputs = .init(model: ArtifactRef(task: "trainer", artifact: "model"),
+                                        blessing: ArtifactRef(task: "trainer", artifact: "blessing"))
+                _ = try await service.start(request, template: Self.plainBlessingTemplate)
+            }
+            var runs: [String: ObservedRun] = [:]
+            for _ in 0..<4 where runs.values.filter({ $0.state == .succeeded }).count < 2 {
+                runs = Dictionary(uniqueKeysWithValues: try await service.observeRuns().map { ($0.id, $0) })
+            }
+            #expect(runs[blessedRun]?.state == .succeeded)
+            #expect(runs[blessedRun]?.blessed == true)
+            #expect(runs[unblessedRun]?.state == .succeeded)
+            #expect(runs[unblessedRun]?.blessed == false)
+            let model = try #require(runs[blessedRun]?.modelURI)
+            #expect(try await objects.exists(try StorageURI.parse(model + "/model.json").get()), "the executor ran before success showed")
+        }
+    }
+
     @Test("cancel stops a running run and leaves a finished one alone")
     func cancel() async throws {
         try await FakeHarness.with { (h: FakeHarness) async throws in
-            let service = h.apis.pipelineService()
+            let service = h.apis.pipelineService(objects: InMemoryObjectStore())
             let request = Self.request()
             _ = try await service.start(request, template: Self.template)
             try await service.cancel(runID: request.runID)
@@ -162,7 +209,7 @@ struct VertexPipelineServiceTests {
     func badTemplate(template: [UInt8]?) async throws {
         try await FakeHarness.with { (h: FakeHarness) async throws in
             let error = await #expect(throws: RuntimeError.self) {
-                try await h.apis.pipelineService().start(Self.request(), template: template)
+                try await h.apis.pipelineService(objects: InMemoryObjectStore()).start(Self.request(), template: template)
             }
             #expect(error?.code == "invalid")
             #expect(error?.disposition == .stalled)
