@@ -28,7 +28,7 @@ enum RequestCount {
         let repo = FileManager.default.temporaryDirectory.appendingPathComponent("steward-requests-\(getpid())-\(pipelines)").path
         try? FileManager.default.removeItem(atPath: repo)
         defer { try? FileManager.default.removeItem(atPath: repo) }
-        try makeRepository(at: repo, pipelines: pipelines)
+        try GeneratedPipelines.write(to: repo, pipelines: pipelines, bucket: "bench-staging")
 
         let vertex = try FakeVertex()
         let cloudBuild = try FakeCloudBuild()
@@ -70,46 +70,6 @@ enum RequestCount {
         guard plan.changes.isEmpty else { throw BenchError(message: "not settled: \(plan.changes.count) changes left") }
         guard await vertex.pipelineJobCount() == pipelines else { throw BenchError(message: "unexpected job count") }
         return counter.counts
-    }
-
-    static func makeRepository(at path: String, pipelines: Int) throws {
-        let files = FileManager.default
-        try files.createDirectory(atPath: path + "/manifests", withIntermediateDirectories: true)
-        try files.createDirectory(atPath: path + "/train/models", withIntermediateDirectories: true)
-        try "FROM python:3.11-slim\nCOPY . /pipeline\n".write(toFile: path + "/train/Dockerfile", atomically: true, encoding: .utf8)
-        try "def run_fn(): pass\n".write(toFile: path + "/train/models/model.py", atomically: true, encoding: .utf8)
-        let spec = #"{"pipelineInfo": {"name": "bench"}, "root": {"dag": {"tasks": {}}}, "schemaVersion": "2.1.0", "sdkVersion": "kfp-2.0.0"}"#
-        try spec.write(toFile: path + "/train/pipeline.json", atomically: true, encoding: .utf8)
-        var yaml = """
-        apiVersion: steward.dev/v1alpha1
-        kind: Project
-        metadata: {name: bench}
-        spec:
-          provider: gcp
-          gcp: {project: steward-test, region: us-central1, bucket: gs://bench-staging}
-
-        """
-        for i in 0..<pipelines {
-            yaml += """
-            ---
-            apiVersion: steward.dev/v1alpha1
-            kind: Pipeline
-            metadata: {name: p\(i)}
-            spec:
-              template: train/pipeline.json
-              root: gs://bench-roots/p\(i)
-              image: {name: gcr.io/steward-test/train, context: train}
-              modules: {source: train/models, destination: gs://bench-modules/train}
-              parameters: {index: \(i)}
-
-            """
-        }
-        try yaml.write(toFile: path + "/manifests/pipelines.yaml", atomically: true, encoding: .utf8)
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/bin/sh")
-        process.arguments = ["-c", "cd '\(path)' && git init -q && git add -A && git -c user.name=b -c user.email=b@b commit -qm bench"]
-        try process.run()
-        process.waitUntilExit()
     }
 }
 

@@ -124,39 +124,8 @@ final class Service: @unchecked Sendable {
         self.environment = environment
         directory = FileManager.default.temporaryDirectory.appendingPathComponent("steward-serve-bench-\(getpid())-\(pipelines)").path
         try? FileManager.default.removeItem(atPath: directory)
-        try FileManager.default.createDirectory(atPath: directory + "/manifests", withIntermediateDirectories: true)
-        try FileManager.default.createDirectory(atPath: directory + "/train/models", withIntermediateDirectories: true)
-        try "FROM python:3.11-slim\nCOPY . /pipeline\n".write(toFile: directory + "/train/Dockerfile", atomically: true, encoding: .utf8)
-        try "def run_fn(): pass\n".write(toFile: directory + "/train/models/model.py", atomically: true, encoding: .utf8)
-        let spec = #"{"pipelineInfo": {"name": "bench"}, "root": {"dag": {"tasks": {}}}, "schemaVersion": "2.1.0", "sdkVersion": "kfp-2.0.0"}"#
-        try spec.write(toFile: directory + "/train/pipeline.json", atomically: true, encoding: .utf8)
-        var yaml = """
-            apiVersion: steward.dev/v1alpha1
-            kind: Project
-            metadata: {name: bench}
-            spec:
-              provider: gcp
-              gcp: {project: steward-test, region: us-central1, bucket: gs://bench-staging}
-
-            """
-        for index in 0..<pipelines {
-            yaml += """
-                ---
-                apiVersion: steward.dev/v1alpha1
-                kind: Pipeline
-                metadata: {name: p\(index)}
-                spec:
-                  template: train/pipeline.json
-                  root: gs://bench-roots/p\(index)
-                  image: {name: gcr.io/steward-test/train, context: train}
-                  modules: {source: train/models, destination: gs://bench-modules/train}
-                  parameters: {index: \(index)}
-
-                """
-        }
-        try yaml.write(toFile: directory + "/manifests/pipelines.yaml", atomically: true, encoding: .utf8)
+        try GeneratedPipelines.write(to: directory, pipelines: pipelines, bucket: "bench-staging")
         try Data(ServeBench.secret.utf8).write(to: URL(fileURLWithPath: directory + "/.secret"))
-        try sh("git init -q -b main && git add -A && git -c user.name=b -c user.email=b@b commit -qm bench")
     }
 
     func start() async throws {
@@ -211,7 +180,7 @@ final class Service: @unchecked Sendable {
 
     func commitChange(_ round: Int) throws -> String {
         try "round \(round)\n".write(toFile: directory + "/NOTES.txt", atomically: true, encoding: .utf8)
-        return try sh("git add -A && git -c user.name=b -c user.email=b@b commit -qm 'round \(round)' && git rev-parse HEAD")
+        return try sh("git add NOTES.txt && git -c user.name=b -c user.email=b@b commit -qm 'round \(round)' && git rev-parse HEAD")
     }
 
     func push(_ commit: String) async throws {

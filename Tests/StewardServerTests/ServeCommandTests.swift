@@ -12,6 +12,23 @@ import Testing
         }
     }
 
+    /// Gives the quickstart's Pipeline a `local.build` command (YAML scalar as written).
+    static func localBuild(_ command: String, in directory: String) throws {
+        let path = directory + "/manifests/quickstart.yaml"
+        let manifests = try String(contentsOfFile: path, encoding: .utf8)
+        try manifests.replacingOccurrences(of: "    command: python3 train.py",
+                                           with: "    build: \(command)\n    command: python3 train.py")
+            .write(toFile: path, atomically: true, encoding: .utf8)
+    }
+
+    /// Starts the service and waits until the image build has begun.
+    static func startAndAwaitBuild(_ serve: ServeProcess) async throws {
+        try await serve.start()
+        #expect(try await serve.eventually(60) {
+            try await journal(serve).contains { $0.operation == .buildImage && $0.phase == .begin }
+        }, "\(serve.log)")
+    }
+
     static func journal(_ serve: ServeProcess) async throws -> [JournalEntry] {
         try await SQLiteStateStore.open(path: serve.directory + "/.steward/state.db").recentJournal(limit: 10_000)
     }
@@ -78,18 +95,9 @@ import Testing
 
     @Test("SIGTERM during an apply: exit 0, the journal holds the action, and the next start neither repeats nor loses it")
     func sigtermDuringApply() async throws {
-        let serve = try ServeProcess { directory in
-            // A slow image build: the apply is in the middle of it when SIGTERM arrives.
-            let path = directory + "/manifests/quickstart.yaml"
-            let manifests = try String(contentsOfFile: path, encoding: .utf8)
-            try manifests.replacingOccurrences(of: "    command: python3 train.py",
-                                               with: "    build: sleep 4\n    command: python3 train.py")
-                .write(toFile: path, atomically: true, encoding: .utf8)
-        }
-        try await serve.start()
-        #expect(try await serve.eventually(60) {
-            try await Self.journal(serve).contains { $0.operation == .buildImage && $0.phase == .begin }
-        }, "\(serve.log)")
+        // A slow image build: the apply is in the middle of it when SIGTERM arrives.
+        let serve = try ServeProcess { try Self.localBuild("sleep 4", in: $0) }
+        try await Self.startAndAwaitBuild(serve)
         let (code, seconds) = try await serve.terminate()
         #expect(code == 0, "\(serve.log)")
         #expect(seconds < 30)
@@ -111,20 +119,13 @@ import Testing
 
     @Test("an apply that cannot finish within 25 s is cancelled: exit 0 within 30 s, the action left open, taken up by the next start")
     func sigtermDuringLongApply() async throws {
+        // The first build takes a minute; the one after the restart is quick.
         let serve = try ServeProcess { directory in
-            // The first build takes a minute; the one after the restart is quick.
             try Data().write(to: URL(fileURLWithPath: directory + "/.slow-once"))
-            let path = directory + "/manifests/quickstart.yaml"
-            let manifests = try String(contentsOfFile: path, encoding: .utf8)
-            let build = "if [ -e '\(directory)/.slow-once' ]; then rm '\(directory)/.slow-once'; sleep 60; fi"
-            try manifests.replacingOccurrences(of: "    command: python3 train.py",
-                                               with: "    build: \"\(build)\"\n    command: python3 train.py")
-                .write(toFile: path, atomically: true, encoding: .utf8)
+            try Self.localBuild("\"if [ -e '\(directory)/.slow-once' ]; then rm '\(directory)/.slow-once'; sleep 60; fi\"",
+                                in: directory)
         }
-        try await serve.start()
-        #expect(try await serve.eventually(60) {
-            try await Self.journal(serve).contains { $0.operation == .buildImage && $0.phase == .begin }
-        }, "\(serve.log)")
+        try await Self.startAndAwaitBuild(serve)
         let (code, seconds) = try await serve.terminate()
         #expect(code == 0, "\(serve.log)")
         #expect(seconds < 30)
