@@ -45,8 +45,13 @@ public struct ReconcileService: Service {
     public var logger: Logger
     private let cycle: Cycle
 
+    /// Whether `run` submits the startup trigger itself; the service submits it once it listens instead.
+    public var reconcileAtStart: Bool
+
     public init(inbox: TriggerInbox, health: LoopHealth, interval: Duration, jitter: Double = 0.1,
-                clock: @escaping @Sendable () -> Instant, logger: Logger, cycle: @escaping Cycle) {
+                reconcileAtStart: Bool = true, clock: @escaping @Sendable () -> Instant, logger: Logger,
+                cycle: @escaping Cycle) {
+        self.reconcileAtStart = reconcileAtStart
         self.inbox = inbox
         self.health = health
         self.interval = interval
@@ -66,7 +71,7 @@ public struct ReconcileService: Service {
     }
 
     public func run() async throws {
-        inbox.submit(Trigger(.startup))
+        if reconcileAtStart { inbox.submit(Trigger(.startup)) }
         await withDiscardingTaskGroup { group in
             group.addTask { await tick() }
             await withGracefulShutdownHandler {

@@ -68,6 +68,17 @@ public struct StatusServer: Sendable {
                     logger: logger)
     }
 
+    /// What to tell a person when the server cannot listen, or nil when `error` is not about listening.
+    public static func listenFailure(_ error: any Error, address: String) -> String? {
+        guard let error = error as? IOError else { return nil }
+        switch error.errnoCode {
+        case EADDRINUSE: return "cannot listen on \(address): the address is in use; stop what listens there or pick another with --listen"
+        case EACCES: return "cannot listen on \(address): permission denied; ports below 1024 need privileges, pick another with --listen"
+        case EADDRNOTAVAIL: return "cannot listen on \(address): no such local address; use 127.0.0.1 or 0.0.0.0 with --listen"
+        default: return "cannot listen on \(address): \(error)"
+        }
+    }
+
     private func hook(_ request: Request) async throws -> Response {
         if let length = request.headers[.contentLength].flatMap(Int.init), length > maximumBodyBytes {
             return Self.text(.contentTooLarge, "delivery of \(length) bytes is over the limit of \(maximumBodyBytes)\n")

@@ -94,8 +94,9 @@ struct Serve: AsyncParsableCommand {
                                    pollInterval: .milliseconds(Int64(pollInterval.seconds * 1000)), clock: Terminal.now)
         let inbox = TriggerInbox()
         let health = LoopHealth()
+        // The first reconcile waits until the server listens: a port that is taken stops the start before any work.
         let loop = ReconcileService(inbox: inbox, health: health, interval: .milliseconds(Int64(interval.seconds * 1000)),
-                                    clock: Terminal.now, logger: logger) { id, trigger, inbox in
+                                    reconcileAtStart: false, clock: Terminal.now, logger: logger) { id, trigger, inbox in
             await cycle.run(id: id, trigger: trigger, resolved: { inbox.resolved($0) })
         }
         let webhook = WebhookReceiver(secret: secret, watchedRef: "refs/heads/" + branch,
@@ -107,6 +108,7 @@ struct Serve: AsyncParsableCommand {
             Terminal.err("steward serve: listening on http://\(address.host):\(port), following \(branch) of \(display)"
                 + " every \(formatDuration(seconds: interval.seconds))"
                 + (secret == nil ? "; webhooks disabled (no --webhook-secret-file)" : ""))
+            inbox.submit(Trigger(.startup))
         }
         if secret == nil {
             logger.warning("no --webhook-secret-file: POST /hooks/github refuses every delivery")
@@ -140,6 +142,7 @@ struct Serve: AsyncParsableCommand {
             logger.notice("stopped with the reconcile in progress cancelled", metadata: ["error": "\(error)"])
         } catch {
             await lock.release()
+            if let message = StatusServer.listenFailure(error, address: listen) { throw CommandFailure(message) }
             throw error
         }
         await lock.release()
