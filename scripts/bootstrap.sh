@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
 # Installs what building and testing Steward needs, when it is missing:
-# Debian packages (libgit2, pkg-config, SQLite headers) and a Python virtual environment
-# (.venv, git-ignored) with the test tools of scripts/test-requirements.txt.
+# Debian packages (libgit2, pkg-config, SQLite headers; for the tests also chromium-headless-shell,
+# which loads the status page) and a Python virtual environment (.venv, git-ignored) with the
+# test tools of scripts/test-requirements.txt. `--no-python` installs only what building needs.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 apt_packages=(libgit2-dev pkg-config libsqlite3-dev zlib1g-dev)
+if [ "${1:-}" != "--no-python" ]; then apt_packages+=(chromium-headless-shell); fi
 missing=()
 for pkg in "${apt_packages[@]}"; do
   dpkg -s "$pkg" >/dev/null 2>&1 || missing+=("$pkg")
