@@ -111,8 +111,8 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
-        // Contract-exact fakes of Vertex AI, Cloud Build and GitHub, and a launcher of the real fake-gcs-server,
-        // for the tests only: no product depends on them.
+        // Contract-exact fakes of Vertex AI, Cloud Build and GitHub, a launcher of the real fake-gcs-server and a
+        // headless Chromium driver, for the tests and benchmarks only: no product depends on them.
         .target(
             name: "StewardFakes",
             dependencies: [
@@ -143,7 +143,7 @@ let package = Package(
         .testTarget(name: "StewardCoreTests", dependencies: ["StewardCore"], exclude: ["Golden"]),
         .testTarget(name: "StewardManifestsTests", dependencies: ["StewardManifests", "StewardCore", "StewardGit"]),
         .testTarget(name: "StewardGitTests", dependencies: ["StewardGit"]),
-        .testTarget(name: "StewardRuntimeTests", dependencies: ["StewardRuntime", "StewardCore"]),
+        .testTarget(name: "StewardRuntimeTests", dependencies: ["StewardRuntime", "StewardCore", "StewardFakes"]),
         .testTarget(name: "StewardStoreTests", dependencies: ["StewardStore", "StewardRuntime", "StewardCore"]),
         .testTarget(name: "StewardLocalTests", dependencies: ["StewardLocal", "StewardRuntime", "StewardCore", "StewardStore", "StewardGit", "StewardManifests"]),
         .testTarget(name: "StewardArchiveTests", dependencies: ["StewardArchive"]),
@@ -162,7 +162,7 @@ let package = Package(
         .testTarget(name: "StewardCLITests", dependencies: ["steward", "StewardStore", "StewardRuntime", "StewardCore"]),
         // The service in process, and `steward serve` through the built binary.
         .testTarget(name: "StewardServerTests", dependencies: [
-            "steward", "StewardServer", "StewardRuntime", "StewardCore", "StewardStore", "StewardGitHub",
+            "steward", "StewardServer", "StewardRuntime", "StewardCore", "StewardStore", "StewardGitHub", "StewardFakes",
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "HummingbirdTesting", package: "hummingbird"),
             .product(name: "Prometheus", package: "swift-prometheus"),

@@ -47,6 +47,8 @@ public struct ReconcileCycle: Sendable {
     public var clock: @Sendable () -> Instant
     /// Test hook passed to the applier: throwing simulates a crash at that point.
     public var faults: (@Sendable (FaultPoint) throws -> Void)?
+    /// Told of the manifests each reconcile decoded (the webhook's repository, the status page's thresholds).
+    public var loaded: @Sendable (DesiredState) -> Void = { _ in }
 
     public init(reconciler: Reconciler, tracker: any RevisionTracker,
                 providers: @escaping @Sendable (DesiredState) async throws -> Providers, store: any StateStore,
@@ -88,6 +90,7 @@ public struct ReconcileCycle: Sendable {
             do {
                 logger.info("reconcile started", metadata: ["trigger": "\(trigger)"])
                 let desired = try await reconciler.load(revision: revision)
+                loaded(desired)
                 for diagnostic in desired.diagnostics {
                     logger.warning("manifest diagnostic", metadata: ["diagnostic": "\(diagnostic)"])
                 }

@@ -18,10 +18,12 @@ public struct StatusServer: Sendable {
     /// Deliveries larger than this are refused with 413.
     public var maximumBodyBytes: Int
     public var clock: @Sendable () -> Instant
+    public var page: @Sendable () -> PageFacts
 
     public init(webhook: WebhookReceiver, health: LoopHealth, metrics: ServeMetrics, store: any StateStore,
                 readinessWindow: Double, maximumBodyBytes: Int = 5 * 1024 * 1024,
-                clock: @escaping @Sendable () -> Instant) {
+                clock: @escaping @Sendable () -> Instant, page: @escaping @Sendable () -> PageFacts = { PageFacts() }) {
+        self.page = page
         self.webhook = webhook
         self.health = health
         self.metrics = metrics
@@ -51,7 +53,9 @@ public struct StatusServer: Sendable {
         router.get("/") { _, _ in
             do {
                 let report = try await StatusReport.load(from: store)
-                return Self.respond(.ok, contentType: "text/html; charset=utf-8", report.html())
+                let facts = page()
+                return Self.respond(.ok, contentType: "text/html; charset=utf-8",
+                                    report.html(now: clock().iso8601, thresholds: facts.thresholds, source: facts.source))
             } catch {
                 return Self.text(.serviceUnavailable, "the state store cannot be read: \(error)\n")
             }
@@ -131,7 +135,15 @@ public struct StatusServer: Sendable {
     }
 }
 
-// PLACEHOLDER until the status page renderer lands.
-extension StatusReport {
-    func html() -> String { "<!doctype html><title>Steward</title>" }
+/// What the status page shows beside the store's report, from the manifests of the latest reconcile.
+public struct PageFacts: Sendable {
+    /// Evaluation name → the threshold its manifest declares.
+    public var thresholds: [String: Double]
+    /// What the service follows, e.g. `https://github.com/acme/ml.git@main:manifests`.
+    public var source: String?
+
+    public init(thresholds: [String: Double] = [:], source: String? = nil) {
+        self.thresholds = thresholds
+        self.source = source
+    }
 }

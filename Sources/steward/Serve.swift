@@ -87,22 +87,26 @@ struct Serve: AsyncParsableCommand {
         MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: registry))
         let metrics = ServeMetrics(registry: registry)
         let providers = ProviderCache(global: global, logger: logger)
-        let cycle = ReconcileCycle(reconciler: Reconciler(source: source, path: manifests, logger: logger),
+        let facts = ManifestFacts(source: "\(Self.displayURL(repo))@\(branch):\(path)")
+        var cycle = ReconcileCycle(reconciler: Reconciler(source: source, path: manifests, logger: logger),
                                    tracker: BranchTracker(repository: source.repository, branch: branch),
                                    providers: { try providers.providers(for: $0) }, store: store, metrics: metrics,
                                    concurrency: concurrency,
                                    pollInterval: .milliseconds(Int64(pollInterval.seconds * 1000)), clock: Terminal.now)
+        cycle.loaded = { facts.update($0) }
         let inbox = TriggerInbox()
         let health = LoopHealth()
         // The first reconcile waits until the server listens: a port that is taken stops the start before any work.
+        let reconcile = cycle
         let loop = ReconcileService(inbox: inbox, health: health, interval: .milliseconds(Int64(interval.seconds * 1000)),
                                     reconcileAtStart: false, clock: Terminal.now, logger: logger) { id, trigger, inbox in
-            await cycle.run(id: id, trigger: trigger, resolved: { inbox.resolved($0) })
+            await reconcile.run(id: id, trigger: trigger, resolved: { inbox.resolved($0) })
         }
         let webhook = WebhookReceiver(secret: secret, watchedRef: "refs/heads/" + branch,
-                                      repository: { providers.githubRepository }, inbox: inbox, logger: logger)
+                                      repository: { facts.githubRepository }, inbox: inbox, logger: logger)
         let server = StatusServer(webhook: webhook, health: health, metrics: metrics, store: store,
-                                  readinessWindow: max(120, interval.seconds * 3), clock: Terminal.now)
+                                  readinessWindow: max(120, interval.seconds * 3), clock: Terminal.now,
+                                  page: { facts.page })
         let display = Self.displayURL(repo)
         let application = server.application(host: address.host, port: address.port, logger: logger) { port in
             Terminal.err("steward serve: listening on http://\(address.host):\(port), following \(branch) of \(display)"
@@ -159,8 +163,9 @@ struct Serve: AsyncParsableCommand {
         return Array(text.utf8)
     }
 
-    /// The repository for messages, without any credentials in the URL.
+    /// The repository for messages: a local path made absolute, a URL without any credentials in it.
     static func displayURL(_ repo: String) -> String {
+        guard RemoteURL.isRemote(repo) else { return Composition.absolute(repo) }
         guard var components = URLComponents(string: repo), components.password != nil || components.user != nil else {
             return repo
         }
@@ -191,7 +196,6 @@ final class ProviderCache: Sendable {
     private struct Entry {
         var configuration: String
         var providers: Providers
-        var github: String?
     }
 
     private let global: GlobalOptions
@@ -208,10 +212,36 @@ final class ProviderCache: Sendable {
         let configuration = "\(global.provider?.rawValue ?? "")|\(String(describing: project))"
         if let cached = entry.withLock({ $0?.configuration == configuration ? $0?.providers : nil }) { return cached }
         let made = try Composition.providers(global, desired: desired, logger: logger)
-        entry.withLock { $0 = Entry(configuration: configuration, providers: made, github: project?.github?.repository) }
+        entry.withLock { $0 = Entry(configuration: configuration, providers: made) }
         return made
     }
+}
 
-    /// The Project's GitHub repository as of the latest reconcile, whose pushes the webhook accepts.
-    var githubRepository: String? { entry.withLock { $0?.github } }
+/// What the webhook and the status page need from the manifests of the latest reconcile.
+final class ManifestFacts: Sendable {
+    private struct State {
+        var github: String?
+        var page: PageFacts
+    }
+
+    private let state: Mutex<State>
+
+    init(source: String) {
+        state = Mutex(State(github: nil, page: PageFacts(source: source)))
+    }
+
+    func update(_ desired: DesiredState) {
+        let github = desired.manifests.project?.1.github?.repository
+        var thresholds: [String: Double] = [:]
+        for (resource, spec) in desired.manifests.evaluations { thresholds[resource.metadata.name] = spec.threshold }
+        state.withLock {
+            $0.github = github
+            $0.page.thresholds = thresholds
+        }
+    }
+
+    /// The Project's GitHub repository, whose pushes the webhook accepts (any, until a Project names one).
+    var githubRepository: String? { state.withLock { $0.github } }
+
+    var page: PageFacts { state.withLock { $0.page } }
 }

@@ -1,6 +1,7 @@
 import Foundation
 import StewardCore
 @testable import StewardRuntime
+import StewardFakes
 import Testing
 
 // MARK: Fixtures

@@ -1,4 +1,5 @@
 import Foundation
+import StewardFakes
 import StewardRuntime
 import StewardStore
 import Testing
@@ -138,6 +139,47 @@ import Testing
         #expect(try await serve.eventually(120) { Self.endpointServes(try await serve.status()) }, "\(serve.log)")
         let builds = try await Self.journal(serve).filter { $0.operation == .buildImage && $0.phase == .end }
         #expect(builds.map(\.outcome).sorted { ($0 ?? "") < ($1 ?? "") } == ["interrupted", "succeeded"])
+        #expect(try await serve.terminate().status == 0)
+    }
+
+    @Test("the status page, loaded in headless Chromium, lists the resources and charts each evaluation against the threshold")
+    func statusPage() async throws {
+        let serve = try ServeProcess()
+        try await serve.start(interval: "1s")
+        #expect(try await serve.eventually(120) { Self.endpointServes(try await serve.status()) }, "\(serve.log)")
+        let page = URL(string: "http://127.0.0.1:\(serve.port)/")!
+        let selectors = ["table#resources-table tbody tr[data-resource]", "svg.accuracy-chart[data-evaluation]",
+                         "svg.accuracy-chart line.threshold", "svg.accuracy-chart circle.point",
+                         "svg.accuracy-chart .empty-note", "section#last-reconcile"]
+
+        // Before the first evaluation the chart is drawn, empty, with its threshold line and a note.
+        let before = try await Chromium.query(html: try await Chromium.dumpDOM(of: page), selectors: selectors)
+        #expect(before["table#resources-table tbody tr[data-resource]"].count == 6)
+        #expect(before["svg.accuracy-chart[data-evaluation]"].first?.attributes["data-evaluation"] == "quickstart-drift")
+        #expect(before["svg.accuracy-chart line.threshold"].first?.attributes["data-threshold"].flatMap(Double.init) == 0.9)
+        #expect(before["svg.accuracy-chart circle.point"].isEmpty)
+        #expect(before["svg.accuracy-chart .empty-note"].count == 1)
+
+        // Drifted data: the serving model fails on it (one point), the retrained model passes on the next (two).
+        try serve.sh("python3 tools/make_batch.py .steward/local/storage/quickstart/collection/2026-01 --drift 1 --seed 1")
+        #expect(try await serve.eventually(120) { (try await serve.status()["evaluations"] as? [Any])?.count == 1 }, "\(serve.log)")
+        // The retrained model is deployed as a canary; the next batch judges it.
+        #expect(try await serve.eventually(120) {
+            try await serve.status().recentActions.contains {
+                $0["operation"] as? String == "deploy-model" && ($0["detail"] as? String)?.contains("at 50%") == true
+            }
+        }, "\(serve.log)")
+        try serve.sh("python3 tools/make_batch.py .steward/local/storage/quickstart/collection/2026-02 --drift 1 --seed 2")
+        #expect(try await serve.eventually(120) { (try await serve.status()["evaluations"] as? [Any])?.count == 2 }, "\(serve.log)")
+
+        let after = try await Chromium.query(html: try await Chromium.dumpDOM(of: page), selectors: selectors)
+        let points = after["svg.accuracy-chart circle.point"]
+        #expect(points.count == 2)
+        #expect(points.map { $0.classes.contains("fail") } == [true, false])
+        #expect(points.map { $0.attributes["data-batch"] ?? "" }.allSatisfy { $0.hasSuffix("2026-01/") || $0.hasSuffix("2026-02/") || $0.hasSuffix("2026-01") || $0.hasSuffix("2026-02") })
+        #expect(after["svg.accuracy-chart .empty-note"].isEmpty)
+        let revision = try serve.sh("git rev-parse HEAD")
+        #expect(after["section#last-reconcile"].first?.attributes["data-revision"] == revision)
         #expect(try await serve.terminate().status == 0)
     }
 }

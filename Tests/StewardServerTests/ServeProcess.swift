@@ -42,12 +42,12 @@ final class ServeProcess: @unchecked Sendable {
     }
 
     /// Starts `steward serve` on a free port and waits until it listens.
-    func start(_ extra: [String] = []) async throws {
+    func start(interval: String = "1h", _ extra: [String] = []) async throws {
         starts += 1
         FileManager.default.createFile(atPath: logPath, contents: nil)
         let process = Process()
         process.executableURL = URL(fileURLWithPath: Self.binary)
-        process.arguments = ["serve", "--listen", "127.0.0.1:0", "--interval", "1h", "--poll-interval", "500ms",
+        process.arguments = ["serve", "--listen", "127.0.0.1:0", "--interval", interval, "--poll-interval", "500ms",
                              "--webhook-secret-file", ".webhook-secret", "--log-format", "json", "--log-level", "info"] + extra
         process.currentDirectoryURL = URL(fileURLWithPath: directory)
         process.standardInput = FileHandle(forReadingAtPath: "/dev/null")

@@ -14,38 +14,38 @@ import Foundation
 /// child: stopping the script would leave the browser running, and `Process` would wait for it (it learns of an
 /// exit when every holder of an inherited descriptor has gone). A page that never finishes loading (a script
 /// stuck in `alert()`, say) is stopped after `timeout`, with SIGTERM, then SIGKILL.
-enum Chromium {
-    struct Failure: Error, CustomStringConvertible {
-        var description: String
+public enum Chromium {
+    public struct Failure: Error, CustomStringConvertible {
+        public var description: String
     }
 
     /// An element the browser found for a selector, with its layout box in CSS pixels.
-    struct Element: Sendable, Decodable {
-        var tag: String
-        var attributes: [String: String]
-        var text: String
-        var width: Double
-        var height: Double
+    public struct Element: Sendable, Decodable {
+        public var tag: String
+        public var attributes: [String: String]
+        public var text: String
+        public var width: Double
+        public var height: Double
 
-        var classes: Set<String> { Set((attributes["class"] ?? "").split(separator: " ").map(String.init)) }
+        public var classes: Set<String> { Set((attributes["class"] ?? "").split(separator: " ").map(String.init)) }
     }
 
     /// What `query` found: the elements of each selector, in document order, and the page's layout width.
-    struct QueryResult: Sendable, Decodable {
-        var elements: [String: [Element]]
+    public struct QueryResult: Sendable, Decodable {
+        public var elements: [String: [Element]]
         /// `window.innerWidth`.
-        var viewportWidth: Double
+        public var viewportWidth: Double
         /// `document.documentElement.scrollWidth`: wider than the viewport when something overflows sideways.
-        var documentWidth: Double
+        public var documentWidth: Double
 
-        subscript(_ selector: String) -> [Element] { elements[selector] ?? [] }
+        public subscript(_ selector: String) -> [Element] { elements[selector] ?? [] }
     }
 
     /// Where Debian's package puts the binary; `/usr/bin/chromium-headless-shell` is a script that runs it.
-    static let debianBinary = "/usr/lib/chromium/chromium-headless-shell"
+    public static let debianBinary = "/usr/lib/chromium/chromium-headless-shell"
 
     /// The browser binary: `STEWARD_CHROMIUM`, else Debian's binary, else `chromium-headless-shell` on `PATH`.
-    static func locate() throws -> URL {
+    public static func locate() throws -> URL {
         let environment = ProcessInfo.processInfo.environment
         if let named = environment["STEWARD_CHROMIUM"], !named.isEmpty {
             guard FileManager.default.isExecutableFile(atPath: named) else {
@@ -62,7 +62,7 @@ enum Chromium {
     }
 
     /// The DOM of the page at `url` (`file:` or `http:`), serialized by the browser after loading it.
-    static func dumpDOM(of url: URL, windowSize: (width: Int, height: Int) = (1280, 900),
+    public static func dumpDOM(of url: URL, windowSize: (width: Int, height: Int) = (1280, 900),
                         timeout: Duration = .seconds(60)) async throws -> String {
         let binary = try locate()
         let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("steward-chromium-\(UUID().uuidString)")
@@ -128,7 +128,7 @@ enum Chromium {
     ///
     /// A script appended after the document runs `document.querySelectorAll` once the page is parsed, and writes its
     /// findings into the DOM, which `--dump-dom` hands back. The page itself needs no script for this.
-    static func query(html: String, selectors: [String], windowSize: (width: Int, height: Int) = (1280, 900)) async throws -> QueryResult {
+    public static func query(html: String, selectors: [String], windowSize: (width: Int, height: Int) = (1280, 900)) async throws -> QueryResult {
         let selectorsJSON = String(decoding: try JSONEncoder().encode(selectors), as: UTF8.self)
             .replacingOccurrences(of: "</", with: "<\\/")
         let probe = """
