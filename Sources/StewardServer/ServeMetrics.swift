@@ -25,14 +25,20 @@ public final class ServeMetrics: Sendable {
         lastSuccess = registry.makeGauge(
             descriptor: Self.name("last_success_timestamp", unit: "seconds",
                                   help: "When the last reconcile that failed no action ended, in seconds since the epoch."))
+        // Every result's series exists from the start, so that rates and alerts see a zero rather than no data.
+        for result in ["succeeded", "failed", "error"] { _ = reconciles(result) }
     }
 
     /// One reconcile: `result` is `succeeded`, `failed` (an action failed) or `error` (it could not run).
     public func reconciled(result: String, duration: Duration, finishedAt: Instant) {
-        registry.makeCounter(descriptor: Self.name("reconciles", unit: "total", help: "Reconciles by result."),
-                             labels: [("result", result)]).increment()
+        reconciles(result).increment()
         reconcileDuration.record(duration)
         if result == "succeeded" { lastSuccess.set(finishedAt.secondsSinceEpoch) }
+    }
+
+    private func reconciles(_ result: String) -> Counter {
+        registry.makeCounter(descriptor: Self.name("reconciles", unit: "total", help: "Reconciles by result."),
+                             labels: [("result", result)])
     }
 
     /// The actions of an apply.
