@@ -80,6 +80,23 @@ public final class Backoff: Sendable {
         return result
     }
 
+    /// The conditions with every resource backing off shown as `Progressing`/`BackingOff`, naming the error and
+    /// when the next attempt comes; a `Stalled` or `Suspended` resource keeps its condition.
+    public func annotate(_ conditions: [ResourceCondition], now: Instant) -> [ResourceCondition] {
+        let active = active(at: now)
+        guard !active.isEmpty else { return conditions }
+        return conditions.map { entry in
+            guard let backoff = active[entry.resource], entry.condition.type == .ready || entry.condition.type == .progressing
+            else { return entry }
+            var annotated = entry
+            let seconds = backoff.until.seconds(since: now).rounded(.up)
+            annotated.condition = Condition(.progressing, reason: "BackingOff",
+                                            message: "\(backoff.failures) failed attempt\(backoff.failures == 1 ? "" : "s"): "
+                                                + "\(backoff.error); next attempt in \(formatDuration(seconds: seconds))")
+            return annotated
+        }
+    }
+
     private func pow2(_ exponent: Double) -> Double {
         var value = 1.0
         for _ in 0..<Int(min(exponent, 30)) { value *= 2 }

@@ -108,6 +108,8 @@ public struct ReconcileCycle: Sendable {
                     }
                 })
                 backoff.record(report.results, now: clock())
+                let shown = backoff.annotate(report.after.conditions, now: clock())
+                if shown != report.after.conditions { try await store.replaceConditions(shown) }
                 metrics.actions(report.results)
                 metrics.evaluations(try await store.evaluations())
                 for entry in report.recovered {

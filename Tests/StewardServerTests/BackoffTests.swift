@@ -59,4 +59,26 @@ import Testing
         backoff.record([failed], now: Self.now.adding(seconds: 50))
         #expect(backoff.active(at: Self.now.adding(seconds: 51))[Self.training]?.failures == 1)
     }
+
+    @Test("a resource backing off shows as Progressing/BackingOff with the error; a stalled one keeps its condition")
+    func conditions() {
+        let backoff = Backoff(base: 10, cap: 60, jitter: { 1 })
+        backoff.record([ActionResult(change: Self.plan.changes[0], outcome: .failed, message: "quota exceeded"),
+                        ActionResult(change: Self.change("x", Self.serving, .deployModel), outcome: .failed, message: "boom")],
+                       now: Self.now)
+        let conditions = [
+            ResourceCondition(resource: Self.training, condition: Condition(.progressing, reason: "BuildDue", message: "due"),
+                              revision: "abc", updatedAt: Self.now),
+            ResourceCondition(resource: Self.serving, condition: Condition(.stalled, reason: "RetriesExhausted", message: "x"),
+                              revision: "abc", updatedAt: Self.now),
+            ResourceCondition(resource: Self.other, condition: Condition(.ready, reason: "RunSucceeded", message: "ok"),
+                              revision: "abc", updatedAt: Self.now),
+        ]
+        let shown = backoff.annotate(conditions, now: Self.now.adding(seconds: 4))
+        #expect(shown[0].condition == Condition(.progressing, reason: "BackingOff",
+                                                message: "1 failed attempt: quota exceeded; next attempt in 6s"))
+        #expect(shown[1] == conditions[1])
+        #expect(shown[2] == conditions[2])
+        #expect(backoff.annotate(conditions, now: Self.now.adding(seconds: 11)) == conditions)
+    }
 }

@@ -182,4 +182,43 @@ import Testing
         #expect(after["section#last-reconcile"].first?.attributes["data-revision"] == revision)
         #expect(try await serve.terminate().status == 0)
     }
+
+    @Test("a resource whose action fails backs off, shown in its condition, while the others go ahead")
+    func brokenResourceBacksOff() async throws {
+        let serve = try ServeProcess { directory in
+            // A second Pipeline from a copy of the first's folder, whose modules go to a bucket that cannot be
+            // written: in the local provider's storage a file stands where the bucket's folder would be.
+            try FileManager.default.copyItem(atPath: directory + "/training_pipeline", toPath: directory + "/broken_pipeline")
+            try "a copy\n".write(toFile: directory + "/broken_pipeline/COPY.txt", atomically: true, encoding: .utf8)
+            try FileManager.default.createDirectory(atPath: directory + "/.steward/local/storage", withIntermediateDirectories: true)
+            try "not a folder\n".write(toFile: directory + "/.steward/local/storage/broken", atomically: true, encoding: .utf8)
+            let path = directory + "/manifests/quickstart.yaml"
+            let manifests = try String(contentsOfFile: path, encoding: .utf8)
+            let pipeline = try #require(manifests.components(separatedBy: "\n---\n").first { $0.contains("kind: Pipeline") })
+            let broken = pipeline
+                .replacingOccurrences(of: "name: quickstart-training", with: "name: broken-training")
+                .replacingOccurrences(of: "training_pipeline", with: "broken_pipeline")
+                .replacingOccurrences(of: "gs://quickstart/pipeline-root", with: "gs://quickstart/broken-root")
+                .replacingOccurrences(of: "gs://quickstart/modules", with: "gs://broken/modules")
+            try (manifests + "\n---\n" + broken + "\n").write(toFile: path, atomically: true, encoding: .utf8)
+        }
+        try await serve.start()
+        #expect(try await serve.eventually(120) { Self.endpointServes(try await serve.status()) }, "\(serve.log)")
+        let status = try await serve.status()
+        let broken = try #require(status.resources.first { $0["resource"] as? String == "Pipeline/broken-training" })
+        let condition = broken["condition"] as? [String: Any]
+        #expect(condition?["type"] as? String == "Progressing", "\(broken)")
+        #expect(condition?["reason"] as? String == "BackingOff", "\(broken)")
+        #expect((condition?["message"] as? String)?.contains("next attempt in") == true, "\(broken)")
+
+        // Reconciles ran every 500 ms while the other Pipeline trained and rolled out; the broken copy was
+        // tried once, not on each of them.
+        let metrics = try PrometheusText.parse(try await serve.get("/metrics").body)
+        #expect((metrics.value("steward_reconciles_total", ["result": "failed"]) ?? 0) == 1)
+        #expect((metrics.value("steward_reconciles_total", ["result": "succeeded"]) ?? 0) >= 2)
+        let copies = try await Self.journal(serve).filter { $0.operation == .copyModules && $0.phase == .end }
+        #expect(copies.filter { $0.resource.name == "broken-training" }.map(\.outcome) == ["failed"])
+        #expect(copies.filter { $0.resource.name == "quickstart-training" }.map(\.outcome) == ["succeeded"])
+        #expect(try await serve.terminate().status == 0)
+    }
 }
