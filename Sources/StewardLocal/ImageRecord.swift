@@ -18,6 +18,8 @@ struct ImageRecord: Sendable, Hashable, Codable {
     var startedAt: Instant
     var finishedAt: Instant?
     var message: String?
+    /// The `local.build` command that ran (nil: none, or a record from before it was kept).
+    var build: String?
 
     func encoded() throws -> [UInt8] {
         let encoder = JSONEncoder()
@@ -30,6 +32,7 @@ struct ImageRecord: Sendable, Hashable, Codable {
     }
 
     func observed(as name: String) -> ObservedImage {
-        ObservedImage(name: name, tree: tree, state: state, buildID: nil, startedAt: startedAt, message: message)
+        ObservedImage(name: name, tree: tree, state: state, buildID: nil, startedAt: startedAt, message: message,
+                      localBuild: build)
     }
 }

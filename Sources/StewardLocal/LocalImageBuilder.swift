@@ -53,7 +53,7 @@ public final class LocalImageBuilder: ImageBuilder {
             throw RuntimeError(code: "invalid", message: "image tree '\(request.tree)' is not a folder name", disposition: .stalled)
         }
 
-        if let adopted = try await Blocking.run({ try Self.adopt(final, name: request.imageName) }) {
+        if let adopted = try await Blocking.run({ try Self.adopt(final, name: request.imageName, build: request.localBuild) }) {
             logger.debug("adopted image", metadata: metadata)
             return adopted.observed(as: request.imageName)
         }
@@ -82,7 +82,8 @@ public final class LocalImageBuilder: ImageBuilder {
             var record = ImageRecord(names: [request.imageName], tree: request.tree, commit: request.commit, key: key,
                                      pipeline: request.pipeline, context: request.context.value,
                                      state: request.localBuild == nil ? .succeeded : .running,
-                                     startedAt: startedAt, finishedAt: request.localBuild == nil ? startedAt : nil)
+                                     startedAt: startedAt, finishedAt: request.localBuild == nil ? startedAt : nil,
+                                     build: request.localBuild)
             // Locked before the rename: the lock follows the folder, so no one sees it `running` and unlocked.
             let lock = try DirectoryLock.acquire(temporary)
             defer { lock.release() }
@@ -93,7 +94,7 @@ public final class LocalImageBuilder: ImageBuilder {
                 guard err == EEXIST || err == ENOTEMPTY else { throw LocalFiles.error("rename into", final, errno: err) }
                 // Another builder finished (or started) the same tree first: adopt its image.
                 lock.release()
-                guard let adopted = try Self.adopt(final, name: request.imageName) else {
+                guard let adopted = try Self.adopt(final, name: request.imageName, build: request.localBuild) else {
                     throw RuntimeError(code: "unavailable", message: "image folder '\(final)' vanished while adopting it")
                 }
                 return adopted
@@ -130,7 +131,7 @@ public final class LocalImageBuilder: ImageBuilder {
 
     /// The record of an existing image folder, with `name` added when new; nil when there is no
     /// folder, or only the remains of an interrupted build (which are removed).
-    private static func adopt(_ folder: String, name: String) throws -> ImageRecord? {
+    private static func adopt(_ folder: String, name: String, build: String?) throws -> ImageRecord? {
         guard LocalFiles.isDirectory(folder) else { return nil }
         // Waits for a build in progress to finish.
         let lock = try DirectoryLock.acquire(folder)
@@ -142,8 +143,9 @@ public final class LocalImageBuilder: ImageBuilder {
                                disposition: .stalled)
         }
         var record = try ImageRecord.decode(LocalFiles.read(recordPath))
-        if record.state == .running {
-            // We hold the lock, so its builder is gone: start over.
+        // We hold the lock, so a `running` record's builder is gone: start over. A build that failed with another
+        // `local.build` command than the one asked for now is replaced too.
+        if record.state == .running || (record.state == .failed && record.build != nil && record.build != build) {
             let stale = LocalFiles.parent(of: folder) + "/.stale-\(record.tree).\(LocalFiles.randomSuffix())"
             if rename(folder, stale) == 0 { LocalFiles.removeTree(stale) }
             return nil

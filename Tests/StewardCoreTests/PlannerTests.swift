@@ -218,6 +218,31 @@ struct PlannerPolicyTests {
         #expect(!plan.summaryLines.contains("run-pipeline start"))
     }
 
+    @Test("a local image that failed with another local.build command is built again; with the same one it stalls")
+    func failedLocalBuildCommandChanged() {
+        var pipeline = Fixture.pipeline()
+        if case .pipeline(var spec) = pipeline.spec {
+            spec.local = .init(command: "python3 train.py", build: "pip install -r requirements.txt")
+            pipeline.spec = .pipeline(spec)
+        }
+        let manifests = Fixture.manifests(Fixture.dataset(), pipeline)
+        func observed(failedWith build: String) -> ObservedState {
+            ObservedState(images: [ObservedImage(name: "gcr.io/p/train", tree: Fixture.imageTree1, state: .failed,
+                                                 message: "local.build exited with code 1", localBuild: build)],
+                          spans: Fixture.spans(1...1))
+        }
+        let fixed = planner.plan(manifests: manifests, source: Fixture.facts(), observed: observed(failedWith: "pip install"),
+                                 now: Fixture.at(0))
+        #expect(fixed.changes.contains { $0.operation == .buildImage && $0.action == .create })
+        #expect(fixed.condition(pipelineID)?.type != .stalled)
+
+        let same = planner.plan(manifests: manifests, source: Fixture.facts(),
+                                observed: observed(failedWith: "pip install -r requirements.txt"), now: Fixture.at(0))
+        #expect(same.condition(pipelineID)?.reason == "BuildFailed")
+        #expect(same.condition(pipelineID)?.message.hasSuffix("fix the image context or local.build and commit") == true)
+        #expect(!same.changes.contains { $0.operation == .buildImage })
+    }
+
     @Test("a missing template stalls the Pipeline with a hint")
     func missingTemplate() {
         let manifests = Fixture.manifests(Fixture.dataset(), Fixture.pipeline())

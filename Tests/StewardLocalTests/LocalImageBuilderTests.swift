@@ -81,6 +81,28 @@ struct LocalImageBuilderTests {
         #expect(observed.first?.message?.contains("pip: no such package") == true)
     }
 
+    @Test("a build that failed is built again once local.build changes, and not before")
+    func fixedBuildCommand() async throws {
+        let folder = try TemporaryFolder()
+        defer { folder.remove() }
+        let builder = LocalImageBuilder(layout: folder.layout, logger: testLogger)
+        let source = InMemorySource(Self.source)
+        let broken = "echo attempt >> attempts.txt; exit 3"
+        #expect(try await builder.build(request(build: broken), key: "k1", source: source).state == .failed)
+        #expect(try await builder.observe(names: ["gcr.io/p/train"]).first?.localBuild == broken)
+        // The same command again: the failed image is the answer; nothing runs.
+        #expect(try await builder.build(request(build: broken), key: "k1", source: source).state == .failed)
+        #expect(try readText(folder.path + "/local/images/tree1/attempts.txt") == "attempt\n")
+
+        let fixed = "echo built > built.txt"
+        let image = try await builder.build(request(build: fixed), key: "k1", source: source)
+        #expect(image.state == .succeeded)
+        #expect(image.localBuild == fixed)
+        #expect(try readText(folder.path + "/local/images/tree1/built.txt") == "built\n")
+        #expect(!FileManager.default.fileExists(atPath: folder.path + "/local/images/tree1/attempts.txt"))
+        #expect(try FileManager.default.contentsOfDirectory(atPath: folder.path + "/local/images") == ["tree1"])
+    }
+
     @Test("an existing image folder is adopted: nothing exported or built again, the new name is added")
     func adoption() async throws {
         let folder = try TemporaryFolder()

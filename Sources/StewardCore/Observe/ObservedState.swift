@@ -69,15 +69,18 @@ public struct ObservedImage: Sendable, Hashable, Codable {
     public var buildID: String?
     public var startedAt: Instant?
     public var message: String?
+    /// The `local.build` command that made it, where the provider records one (the local provider).
+    public var localBuild: String?
 
     public init(name: String, tree: String, state: WorkState, buildID: String? = nil, startedAt: Instant? = nil,
-                message: String? = nil) {
+                message: String? = nil, localBuild: String? = nil) {
         self.name = name
         self.tree = tree
         self.state = state
         self.buildID = buildID
         self.startedAt = startedAt
         self.message = message
+        self.localBuild = localBuild
     }
 }
 

@@ -75,11 +75,13 @@ extension PlanningContext {
                                           since: building.startedAt, key: nil,
                                           reason: "image build '\(building.buildID ?? tree)' \(building.state.rawValue)\(age(since: building.startedAt))"))
                 blockedBy = "image build of '\(image.name):\(short(tree))' in progress"
-            } else if let failed = existing.first(where: { $0.state == .failed }) {
+            } else if let failed = existing.first(where: { $0.state == .failed && ($0.localBuild == nil || $0.localBuild == spec.local?.build) }) {
+                let fix = failed.localBuild == nil ? "fix the image context and commit" : "fix the image context or local.build and commit"
                 setCondition(resource, .stalled, "BuildFailed",
-                             "image build '\(failed.buildID ?? tree)' of '\(image.name):\(short(tree))' failed\(failed.message.map { ": \($0)" } ?? ""); fix the image context and commit")
+                             "image build '\(failed.buildID ?? tree)' of '\(image.name):\(short(tree))' failed\(failed.message.map { ": \($0)" } ?? ""); \(fix)")
                 return
             } else {
+                // Never built, or it failed with another local.build command than the one declared now.
                 let key = ContentKey.key(["image": image.name, "tree": tree, "dockerfile": image.resolvedDockerfile.value])
                 // One build per image and tree, however many Pipelines share them.
                 let id = "build-image/\(image.name)/\(tree)"
