@@ -148,7 +148,7 @@ let package = Package(
         .testTarget(name: "StewardLocalTests", dependencies: ["StewardLocal", "StewardRuntime", "StewardCore", "StewardStore", "StewardGit", "StewardManifests"]),
         .testTarget(name: "StewardArchiveTests", dependencies: ["StewardArchive"]),
         .testTarget(name: "StewardHTTPTests", dependencies: [
-            "StewardHTTP", .product(name: "Hummingbird", package: "hummingbird"),
+            "StewardHTTP", "StewardFakes", .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "MetricsTestKit", package: "swift-metrics"),
         ]),
         .testTarget(name: "StewardGoogleCloudTests", dependencies: [

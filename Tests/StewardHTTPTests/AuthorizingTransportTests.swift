@@ -1,3 +1,4 @@
+import StewardFakes
 import Hummingbird
 import StewardHTTP
 import Testing
@@ -24,7 +25,7 @@ struct AuthorizingTransportTests {
         router.post("/api") { request, _ in
             let header = request.headers[.authorization] ?? ""
             await seen.append(header)
-            return header == "Bearer ya29.second-token-value" ? textResponse(.ok, "{}") : textResponse(.unauthorized, "{}")
+            return header == "Bearer ya29.second-token-value" ? makeResponse(.ok, "{}") : makeResponse(.unauthorized, "{}")
         }
         let tokens = RotatingTokens()
         let status = try await withLocalServer(router) { base async throws in

@@ -1,3 +1,4 @@
+import StewardFakes
 import Hummingbird
 import StewardHTTP
 import StewardRuntime
@@ -71,7 +72,7 @@ struct HTTPErrorMapperTests {
     func maps(_ errorCase: ErrorCase) async throws {
         let router = Router()
         router.get("/thing") { _, _ in
-            textResponse(HTTPResponse.Status(code: errorCase.status), errorCase.body, headers: errorCase.headers)
+            makeResponse(HTTPResponse.Status(code: errorCase.status), errorCase.body, headers: errorCase.headers)
         }
         let error = try await withLocalServer(router) { base -> RuntimeError? in
             let request = APIRequest(method: "GET", url: base + "/thing?alt=json", service: "vertex")
@@ -99,7 +100,7 @@ struct HTTPErrorMapperTests {
         let githubToken = "ghp_" + String(repeating: "A1b2", count: 9)
         let body = #"{"error": {"code": 401, "message": "token \#(accessToken) rejected; Authorization: Bearer \#(accessToken); refresh \"refresh_token\": \"\#(refreshToken)\", github \#(githubToken)", "status": "UNAUTHENTICATED"}}"#
         let router = Router()
-        router.get("/secret") { _, _ in textResponse(.unauthorized, body) }
+        router.get("/secret") { _, _ in makeResponse(.unauthorized, body) }
         let error = try await withLocalServer(router) { base -> RuntimeError? in
             do {
                 _ = try await AsyncHTTPTransport().call(APIRequest(method: "GET", url: base + "/secret", service: "github"))

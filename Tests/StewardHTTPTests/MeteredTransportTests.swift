@@ -1,3 +1,4 @@
+import StewardFakes
 import Hummingbird
 import MetricsTestKit
 import StewardHTTP
@@ -8,8 +9,8 @@ import Testing
     func counts() async throws {
         let metrics = TestMetrics()
         let router = Router()
-        router.get("/ok") { _, _ in textResponse(.ok, "{}") }
-        router.get("/missing") { _, _ in textResponse(.notFound, #"{"error": {"code": 404}}"#) }
+        router.get("/ok") { _, _ in makeResponse(.ok, "{}") }
+        router.get("/missing") { _, _ in makeResponse(.notFound, #"{"error": {"code": 404}}"#) }
         try await withLocalServer(router) { base in
             let transport = MeteredTransport(base: AsyncHTTPTransport(), factory: metrics)
             _ = try await transport.send(APIRequest(method: "GET", url: base + "/ok", service: "vertex"))

@@ -1,3 +1,4 @@
+import StewardFakes
 import Foundation
 import Hummingbird
 import StewardHTTP
@@ -13,7 +14,7 @@ struct RetryingTransportTests {
             await hits.append(request.method.rawValue)
             let index = min(await hits.count - 1, statuses.count - 1)
             let (status, headers) = statuses[index]
-            return textResponse(status, #"{"ok": \#(status.code)}"#, headers: headers)
+            return makeResponse(status, #"{"ok": \#(status.code)}"#, headers: headers)
         }
         router.get("/flaky", use: answer)
         router.post("/flaky", use: answer)

@@ -1,3 +1,4 @@
+import StewardFakes
 import Foundation
 import HTTPTypes
 import Hummingbird

@@ -1,3 +1,4 @@
+import StewardFakes
 import Foundation
 import Hummingbird
 import NIOCore
