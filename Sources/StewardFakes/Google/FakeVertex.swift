@@ -111,31 +111,11 @@ public actor FakeVertex {
 
     public func handle(_ request: FakeRequest) async -> FakeResponse {
         await runDueWork()
-        let response: FakeResponse
-        if !injected.isEmpty {
-            response = injected.removeFirst().response
-        } else {
-            do {
-                response = try route(request)
-            } catch {
-                response = error.response
-            }
-        }
-        requests.append(RecordedRequest(method: request.method, path: request.path, query: request.query,
-                                        body: request.body, status: response.status))
-        return response
+        return answer(request, injected: &injected, log: &requests) { (request) throws(FakeError) in try route(request) }
     }
 
     private func route(_ request: FakeRequest) throws(FakeError) -> FakeResponse {
-        let segments = request.path.split(separator: "/").map(String.init)
-        guard segments.count >= 6, segments[0] == "v1", segments[1] == "projects", segments[3] == "locations" else {
-            throw FakeError.notFound("The requested URL \(request.path) was not found on this server.")
-        }
-        guard segments[2] == projectID || segments[2] == projectNumber else {
-            throw FakeError(http: 403, status: "PERMISSION_DENIED", message: "Permission denied on project \(segments[2]).")
-        }
-        guard segments[4] == location else { throw FakeError.invalid("Location \(segments[4]) is not served here.") }
-        let rest = Array(segments[5...])
+        let rest = try resourceSegments(request.path, projectID: projectID, projectNumber: projectNumber, location: location)
         switch (request.method, rest.count) {
         case ("POST", 1) where rest[0] == "pipelineJobs":
             return try createPipelineJob(request)

@@ -153,3 +153,35 @@ func checkVertexLabels(_ labels: [String: String]?) throws(FakeError) {
 func fullMatch(_ text: String, _ pattern: String) -> Bool {
     text.range(of: "^(?:\(pattern))$", options: .regularExpression) != nil
 }
+
+/// What every Google fake does with a request: answer an injected failure first, else route it; and log it.
+func answer(_ request: FakeRequest, injected: inout [FakeError], log: inout [RecordedRequest],
+            route: (FakeRequest) throws(FakeError) -> FakeResponse) -> FakeResponse {
+    let response: FakeResponse
+    if !injected.isEmpty {
+        response = injected.removeFirst().response
+    } else {
+        do {
+            response = try route(request)
+        } catch {
+            response = error.response
+        }
+    }
+    log.append(RecordedRequest(method: request.method, path: request.path, query: request.query, body: request.body,
+                               status: response.status))
+    return response
+}
+
+/// The segments after `v1/projects/{project}/locations/{location}/`, checked as Google checks them: an unknown
+/// path is 404, another project 403, another location 400.
+func resourceSegments(_ path: String, projectID: String, projectNumber: String, location: String) throws(FakeError) -> [String] {
+    let segments = path.split(separator: "/").map(String.init)
+    guard segments.count >= 6, segments[0] == "v1", segments[1] == "projects", segments[3] == "locations" else {
+        throw FakeError.notFound("The requested URL \(path) was not found on this server.")
+    }
+    guard segments[2] == projectID || segments[2] == projectNumber else {
+        throw FakeError(http: 403, status: "PERMISSION_DENIED", message: "Permission denied on project \(segments[2]).")
+    }
+    guard segments[4] == location else { throw FakeError.invalid("Location \(segments[4]) is not served here.") }
+    return Array(segments[5...])
+}
