@@ -12,9 +12,17 @@ extension GitHubClient {
     /// Uploads an asset to the release's `upload_url` (the uploads host), raw bytes with their `Content-Type`.
     ///
     /// A 422 for a duplicate name is answered by listing the assets and adopting the one with that name, when
-    /// its upload finished. GitHub renames names with special characters; use plain names (`model.tar.gz`).
+    /// its upload finished; one that an interrupted upload left unfinished (state `starter` or `open`) holds no
+    /// usable content, and is deleted and uploaded again, once. GitHub renames names with special characters; use
+    /// plain names (`model.tar.gz`).
     public func uploadAsset(_ repository: GitHubRepository, release: GitHubRelease, name: String, contentType: String,
                             bytes: [UInt8]) async throws -> GitHubWriteResult<GitHubReleaseAsset> {
+        try await uploadAsset(repository, release: release, name: name, contentType: contentType, bytes: bytes,
+                              replacingUnfinished: true)
+    }
+
+    private func uploadAsset(_ repository: GitHubRepository, release: GitHubRelease, name: String, contentType: String,
+                             bytes: [UInt8], replacingUnfinished: Bool) async throws -> GitHubWriteResult<GitHubReleaseAsset> {
         let operation = "upload asset '\(name)' to release '\(release.tagName)' of '\(repository)'"
         try requireToken(for: operation)
         let url = try uploadURL(repository, release: release, operation: operation)
@@ -38,6 +46,15 @@ extension GitHubClient {
                                                                 "github.asset": "\(name)"])
                 return GitHubWriteResult(existing, .adopted)
             }
+            if let existing, replacingUnfinished {
+                logger.notice("deleting a release asset left unfinished by an interrupted upload", metadata: [
+                    "github.repository": "\(repository)", "github.tag": "\(release.tagName)", "github.asset": "\(name)",
+                    "github.asset.state": "\(existing.state ?? "")",
+                ])
+                try await deleteAsset(repository, assetID: existing.id)
+                return try await uploadAsset(repository, release: release, name: name, contentType: contentType,
+                                             bytes: bytes, replacingUnfinished: false)
+            }
             if let existing {
                 throw RuntimeError(code: "conflict",
                                    message: "\(operation) failed: an asset of that name is left in state "
@@ -46,6 +63,15 @@ extension GitHubClient {
             }
         }
         throw failure(response, operation: operation)
+    }
+
+    /// Deletes an asset (`DELETE …/releases/assets/{id}`); one already gone is fine.
+    public func deleteAsset(_ repository: GitHubRepository, assetID: Int) async throws {
+        let operation = "delete asset \(assetID) of '\(repository)'"
+        try requireToken(for: operation)
+        let response = try await send("DELETE", url: repositoryURL(repository, "/releases/assets/\(assetID)"),
+                                      operation: operation)
+        guard response.status == 204 || response.status == 404 else { throw failure(response, operation: operation) }
     }
 
     /// The release's `upload_url` without its `{?name,label}` template, else the uploads host derived from the API.

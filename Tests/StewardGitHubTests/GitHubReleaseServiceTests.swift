@@ -104,6 +104,25 @@ struct GitHubReleaseServiceTests {
         }
     }
 
+    @Test("an asset an interrupted upload left unfinished is deleted and uploaded again; an observation ignores it")
+    func unfinishedAssetReplaced() async throws {
+        try await FakeGitHub.run { fake async throws in
+            await fake.seed(tag: "cifar10-v1", assets: ["saved_model.tar.gz"], assetState: "starter")
+            let service = Self.service(fake)
+            #expect(try await service.observeReleases(repositories: ["octo/models"]).first?.assets == [])
+            let request = UploadAsset(repository: "octo/models", tag: "cifar10-v1", name: "saved_model.tar.gz",
+                                      modelURI: "gs://bucket/models/run-1")
+            let bytes: [UInt8] = Array("the whole model".utf8)
+            #expect(try await service.uploadAsset(request, bytes: bytes, contentType: "application/gzip") == .created)
+            let assets = try #require(await fake.releases(in: "octo/models").first?.assets)
+            #expect(assets.count == 1)
+            #expect(assets.first?.bytes == bytes)
+            #expect(assets.first?.state == "uploaded")
+            #expect(await fake.requests.filter { $0.method == "DELETE" }.count == 1)
+            #expect(try await service.observeReleases(repositories: ["octo/models"]).first?.assets == ["saved_model.tar.gz"])
+        }
+    }
+
     @Test("upload to a draft release finds it through the list")
     func uploadToDraft() async throws {
         try await FakeGitHub.run { fake async throws in

@@ -80,8 +80,9 @@ public struct FakeGitHub: Sendable {
     }
 
     @discardableResult
-    public func seed(repository: String = "octo/models", tag: String, draft: Bool = false, assets: [String] = []) async -> Int {
-        await state.seed(repository: repository, tag: tag, draft: draft, assets: assets)
+    public func seed(repository: String = "octo/models", tag: String, draft: Bool = false, assets: [String] = [],
+                     assetState: String = "uploaded") async -> Int {
+        await state.seed(repository: repository, tag: tag, draft: draft, assets: assets, assetState: assetState)
     }
 
     public func inject(_ failure: FakeGitHubState.Injected) async {

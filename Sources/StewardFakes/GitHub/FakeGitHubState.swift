@@ -68,12 +68,13 @@ public actor FakeGitHubState {
     public func inject(_ failure: Injected) { injected.append(failure) }
 
     @discardableResult
-    public func seed(repository: String, tag: String, draft: Bool, assets: [String] = []) -> Int {
+    public func seed(repository: String, tag: String, draft: Bool, assets: [String] = [],
+                     assetState: String = "uploaded") -> Int {
         let id = newID()
         var release = StoredRelease(id: id, repository: repository, tagName: tag, targetCommitish: "main", name: tag,
                                     body: nil, draft: draft, prerelease: false)
         release.assets = assets.map { StoredAsset(id: newID(), name: $0, label: nil, contentType: "application/gzip",
-                                                  bytes: [1, 2, 3], state: "uploaded") }
+                                                  bytes: [1, 2, 3], state: assetState) }
         releases.append(release)
         return id
     }
@@ -148,6 +149,12 @@ public actor FakeGitHubState {
         case (false, "GET", 2) where rest[1] == "assets":
             guard let release = find(repository, id: rest[0], authenticated: authenticated) else { return notFound() }
             return page(release.assets.map { assetJSON($0, release: release) }, request: request)
+        case (false, "DELETE", 2) where rest[0] == "assets":
+            guard authenticated else { return error(401, "Requires authentication") }
+            guard let index = releases.firstIndex(where: { $0.repository == repository && $0.assets.contains { String($0.id) == rest[1] } })
+            else { return notFound() }
+            releases[index].assets.removeAll { String($0.id) == rest[1] }
+            return FakeGitHubResponse(status: 204, headers: [], body: [])
         case (true, "POST", 2) where rest[1] == "assets":
             guard authenticated else { return error(401, "Requires authentication") }
             guard let release = find(repository, id: rest[0], authenticated: true) else { return notFound() }
