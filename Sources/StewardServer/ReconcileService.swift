@@ -6,13 +6,15 @@ import Synchronization
 /// What the readiness probe and the status page know about the loop.
 public final class LoopHealth: Sendable {
     public struct Snapshot: Sendable {
-        public var lastFinished: Instant?
+        /// When the last reconcile that ran ended (succeeded, or applied with a failed action).
+        public var lastCompleted: Instant?
+        /// How the last reconcile ended, whatever it was.
         public var lastOutcome: CycleOutcome?
         public var reconciles: Int
         public var running: Bool
     }
 
-    private let state = Mutex(Snapshot(lastFinished: nil, lastOutcome: nil, reconciles: 0, running: false))
+    private let state = Mutex(Snapshot(lastCompleted: nil, lastOutcome: nil, reconciles: 0, running: false))
 
     public init() {}
 
@@ -24,7 +26,7 @@ public final class LoopHealth: Sendable {
         state.withLock {
             $0.running = false
             $0.reconciles += 1
-            $0.lastFinished = instant
+            if outcome.result != .error { $0.lastCompleted = instant }
             $0.lastOutcome = outcome
         }
     }

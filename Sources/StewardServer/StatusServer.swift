@@ -13,7 +13,7 @@ public struct StatusServer: Sendable {
     public var health: LoopHealth
     public var metrics: ServeMetrics
     public var store: any StateStore
-    /// Ready while the last reconcile finished at most this long ago.
+    /// Ready while the last reconcile that ran completed at most this long ago (three times as long while one runs).
     public var readinessWindow: Double
     /// Deliveries larger than this are refused with 413.
     public var maximumBodyBytes: Int
@@ -107,17 +107,15 @@ public struct StatusServer: Sendable {
             return Self.text(.serviceUnavailable, "not ready: the state store cannot be read: \(error)\n")
         }
         let snapshot = health.snapshot
-        guard let finished = snapshot.lastFinished else {
-            return Self.text(.serviceUnavailable, "not ready: the first reconcile has not finished\n")
+        // A reconcile that could not run (the repository or the manifests folder unreadable) does not count.
+        let failing = snapshot.lastOutcome.flatMap { $0.result == .error ? "; the last one could not run: \($0.message)" : nil } ?? ""
+        guard let completed = snapshot.lastCompleted else {
+            return Self.text(.serviceUnavailable, "not ready: no reconcile has completed yet\(failing)\n")
         }
-        let age = clock().seconds(since: finished)
-        if age > readinessWindow, !snapshot.running {
+        let age = clock().seconds(since: completed)
+        if age > readinessWindow, !snapshot.running || age > readinessWindow * 3 {
             return Self.text(.serviceUnavailable,
-                             "not ready: the last reconcile finished \(formatDuration(seconds: age)) ago\n")
-        }
-        if age > readinessWindow * 3 {
-            return Self.text(.serviceUnavailable,
-                             "not ready: a reconcile has been running for \(formatDuration(seconds: age))\n")
+                             "not ready: the last reconcile completed \(formatDuration(seconds: age)) ago\(failing)\n")
         }
         return Self.text(.ok, "ready: last reconcile \(snapshot.lastOutcome?.result.rawValue ?? "") "
             + "\(formatDuration(seconds: age)) ago\n")

@@ -20,13 +20,29 @@ import Testing
             #expect(health.status == .ok)
             let early = try await client.execute(uri: "/readyz", method: .get)
             #expect(early.status == .serviceUnavailable)
-            #expect(early.text.contains("the first reconcile has not finished"))
+            #expect(early.text.contains("no reconcile has completed yet"))
         }
         try await fixture.run { client in
             #expect(await fixture.eventually { fixture.reconciles.count == 1 })
             let ready = try await client.execute(uri: "/readyz", method: .get)
             #expect(ready.status == .ok)
             #expect(ready.text.hasPrefix("ready"))
+        }
+    }
+
+    @Test("a reconcile that cannot run does not make the service ready; the next one that runs does")
+    func notReadyWhileUnreachable() async throws {
+        let fixture = try ServerFixture(unreachable: 1)
+        try await fixture.run { client in
+            #expect(await fixture.eventually { fixture.reconciles.count == 1 })
+            let failing = try await client.execute(uri: "/readyz", method: .get)
+            #expect(failing.status == .serviceUnavailable)
+            #expect(failing.text.contains("no reconcile has completed yet; the last one could not run: the remote did not answer"))
+
+            fixture.inbox.submit(Trigger(.interval))
+            #expect(await fixture.eventually { fixture.reconciles.count == 2 })
+            try await Task.sleep(for: .milliseconds(50))
+            #expect(try await client.execute(uri: "/readyz", method: .get).status == .ok)
         }
     }
 

@@ -55,21 +55,22 @@ import Testing
         let reply = try await serve.push(commit)
         #expect(reply.status == 202)
         #expect(reply.body.contains("reconciling \(commit.prefix(7))"))
+        // Applied: the modules copied a second time, and every condition computed from the announced commit
+        // (conditions are recorded when a reconcile ends), named in full.
         #expect(try await serve.eventually(20) {
             let status = try await serve.status()
-            return status.lastReconcileRevision == commit
-                && status.recentActions.contains { $0["operation"] as? String == "copy-modules" && $0["phase"] as? String == "end" }
+            let copied = try await Self.journal(serve).filter { $0.operation == .copyModules && $0.phase == .end }
+            return copied.count == 2 && status.resources.count == 6
+                && status.resources.allSatisfy { $0["revision"] as? String == commit }
         }, "\(serve.log)")
         let seconds = Date().timeIntervalSince(sent)
         #expect(seconds < 20, "applied \(seconds) s after the delivery")
 
-        // Every condition is computed from the announced commit, named in full.
-        let status = try await serve.status()
-        #expect(status.resources.count == 6)
-        #expect(status.resources.allSatisfy { $0["revision"] as? String == commit })
-
-        let after = try PrometheusText.parse(try await serve.get("/metrics").body)
-        #expect((after.value("steward_reconciles_total", ["result": "succeeded"]) ?? 0) > reconciled)
+        var after: [PrometheusText.Sample] = []
+        #expect(try await serve.eventually(5) {
+            after = try PrometheusText.parse(try await serve.get("/metrics").body)
+            return (after.value("steward_reconciles_total", ["result": "succeeded"]) ?? 0) > reconciled
+        })
         #expect((after.value("steward_actions_total", ["operation": "copy-modules", "outcome": "succeeded"]) ?? 0) == copies + 1)
         #expect((after.value("steward_reconcile_duration_seconds_count") ?? 0) > 1)
         #expect(after.value("steward_last_success_timestamp_seconds").map { $0 > sent.timeIntervalSince1970 - 1 } == true)

@@ -25,8 +25,11 @@ final class ServerFixture: Sendable {
     private let state = Mutex<(head: String, reconciles: [Trigger])>(("0000000000000000000000000000000000000001", []))
     let reconcileDelay: Duration
     let repository: String?
+    /// How many reconciles, from the first, cannot run (their outcome is `error`).
+    let unreachable: Int
 
-    init(reconcileDelay: Duration = .milliseconds(100), repository: String? = nil) throws {
+    init(reconcileDelay: Duration = .milliseconds(100), repository: String? = nil, unreachable: Int = 0) throws {
+        self.unreachable = unreachable
         directory = FileManager.default.temporaryDirectory.appendingPathComponent("steward-serve-\(UUID().uuidString.prefix(8))").path
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         store = try SQLiteStateStore.open(path: directory + "/state.db")
@@ -60,7 +63,13 @@ final class ServerFixture: Sendable {
                                     logger: Logger(label: "test")) { [self] _, trigger, inbox in
             inbox.resolved(head)
             try? await Task.sleep(for: reconcileDelay)
-            state.withLock { $0.reconciles.append(trigger) }
+            let count = state.withLock { state in
+                state.reconciles.append(trigger)
+                return state.reconciles.count
+            }
+            if count <= unreachable {
+                return CycleOutcome(result: .error, revision: nil, actions: 0, message: "the remote did not answer")
+            }
             return CycleOutcome(result: .succeeded, revision: head, actions: 0, message: "counted")
         }
         let running = Task { try await loop.run() }
