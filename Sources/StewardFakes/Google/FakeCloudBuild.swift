@@ -33,9 +33,7 @@ public actor FakeCloudBuild {
     // MARK: Test controls
 
     public func failNext(_ count: Int, status: Int = 503, retryAfter: String? = "1") {
-        let name = status == 429 ? "RESOURCE_EXHAUSTED" : "UNAVAILABLE"
-        injected += Array(repeating: FakeError(http: status, status: name, message: "injected failure",
-                                               headers: retryAfter.map { [("Retry-After", $0)] } ?? []), count: count)
+        injected += FakeError.injected(count, status: status, retryAfter: retryAfter)
     }
 
     public func setMaximumPageSize(_ size: Int) { maximumPageSize = size }

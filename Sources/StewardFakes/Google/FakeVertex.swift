@@ -58,10 +58,7 @@ public actor FakeVertex {
     // MARK: Test controls
 
     public func failNext(_ count: Int, status: Int = 503, retryAfter: String? = "1") {
-        let name = status == 429 ? "RESOURCE_EXHAUSTED" : "UNAVAILABLE"
-        let headers = retryAfter.map { [("Retry-After", $0)] } ?? []
-        injected += Array(repeating: FakeError(http: status, status: name, message: "injected failure", headers: headers),
-                          count: count)
+        injected += FakeError.injected(count, status: status, retryAfter: retryAfter)
     }
 
     public func setMaximumPageSize(_ size: Int) { maximumPageSize = size }

@@ -21,6 +21,13 @@ struct FakeError: Error, Sendable {
     var message: String
     var headers: [(String, String)] = []
 
+    /// `count` failures served before anything else: 429 `RESOURCE_EXHAUSTED` or another status `UNAVAILABLE`.
+    static func injected(_ count: Int, status: Int, retryAfter: String?) -> [FakeError] {
+        let name = status == 429 ? "RESOURCE_EXHAUSTED" : "UNAVAILABLE"
+        let headers = retryAfter.map { [("Retry-After", $0)] } ?? []
+        return Array(repeating: FakeError(http: status, status: name, message: "injected failure", headers: headers), count: count)
+    }
+
     static func invalid(_ message: String) -> FakeError { FakeError(http: 400, status: "INVALID_ARGUMENT", message: message) }
     static func notFound(_ message: String) -> FakeError { FakeError(http: 404, status: "NOT_FOUND", message: message) }
     static func alreadyExists(_ message: String) -> FakeError { FakeError(http: 409, status: "ALREADY_EXISTS", message: message) }
