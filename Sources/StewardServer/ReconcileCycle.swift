@@ -14,17 +14,13 @@ public struct CycleOutcome: Sendable {
     }
 
     public var result: Result
-    public var revision: String?
-    public var actions: Int
     public var message: String
     /// When to look again without waiting for the interval: changes became due, work is in progress, or a
     /// backoff ends.
     public var followUp: Duration?
 
-    public init(result: Result, revision: String?, actions: Int, message: String, followUp: Duration? = nil) {
+    public init(result: Result, message: String, followUp: Duration? = nil) {
         self.result = result
-        self.revision = revision
-        self.actions = actions
         self.message = message
         self.followUp = followUp
     }
@@ -45,15 +41,13 @@ public struct ReconcileCycle: Sendable {
     /// How often work in progress is looked at between interval ticks.
     public var pollInterval: Duration
     public var clock: @Sendable () -> Instant
-    /// Test hook passed to the applier: throwing simulates a crash at that point.
-    public var faults: (@Sendable (FaultPoint) throws -> Void)?
     /// Told of the manifests each reconcile decoded (the webhook's repository, the status page's thresholds).
     public var loaded: @Sendable (DesiredState) -> Void = { _ in }
 
     public init(reconciler: Reconciler, tracker: any RevisionTracker,
                 providers: @escaping @Sendable (DesiredState) async throws -> Providers, store: any StateStore,
                 metrics: ServeMetrics, backoff: Backoff = Backoff(), concurrency: Int = 4,
-                pollInterval: Duration = .seconds(10), clock: @escaping @Sendable () -> Instant, faults: (@Sendable (FaultPoint) throws -> Void)? = nil) {
+                pollInterval: Duration = .seconds(10), clock: @escaping @Sendable () -> Instant) {
         self.reconciler = reconciler
         self.tracker = tracker
         self.providers = providers
@@ -63,7 +57,6 @@ public struct ReconcileCycle: Sendable {
         self.concurrency = concurrency
         self.pollInterval = pollInterval
         self.clock = clock
-        self.faults = faults
     }
 
     /// Runs one reconcile; never throws: what went wrong is the outcome, logged and counted.
@@ -83,7 +76,7 @@ public struct ReconcileCycle: Sendable {
             revision = try await tracker.current(fetched: { metrics.fetched(duration: $0) })
         } catch {
             logger.error("cannot read the watched branch", metadata: ["trigger": "\(trigger)", "error": "\(error)"])
-            return CycleOutcome(result: .error, revision: nil, actions: 0, message: "\(error)")
+            return CycleOutcome(result: .error, message: "\(error)")
         }
         resolved(revision)
         return await ReconcileContext.with(revision: revision) {
@@ -99,7 +92,7 @@ public struct ReconcileCycle: Sendable {
                 let held = backoff.holdBack(plan, now: clock())
                 let report = try await reconciler.apply(held, desired: desired, providers: providers, store: store,
                                                         reconcileID: id, clock: clock, concurrency: concurrency,
-                                                        observed: observed, faults: faults, progress: { event in
+                                                        observed: observed, progress: { event in
                     if case .ended(let result) = event {
                         logger.info("action \(result.outcome.rawValue)", metadata: [
                             "resource": "\(result.change.resource)", "action": "\(result.change.operation.rawValue)",
@@ -123,14 +116,13 @@ public struct ReconcileCycle: Sendable {
                     : "\(report.results.count) action\(report.results.count == 1 ? "" : "s"), \(failed) failed"
                 logger.info("reconcile finished", metadata: ["actions": "\(report.results.count)", "failed": "\(failed)",
                                                              "summary": "\(message)"])
-                return CycleOutcome(result: failed > 0 ? .failed : .succeeded, revision: revision,
-                                    actions: report.results.count, message: message, followUp: followUp(after: report))
+                return CycleOutcome(result: failed > 0 ? .failed : .succeeded, message: message, followUp: followUp(after: report))
             } catch is CancellationError {
                 logger.notice("reconcile cancelled; the journal holds the action in flight and the next start takes it up")
-                return CycleOutcome(result: .error, revision: revision, actions: 0, message: "cancelled")
+                return CycleOutcome(result: .error, message: "cancelled")
             } catch {
                 logger.error("reconcile failed", metadata: ["error": "\(error)"])
-                return CycleOutcome(result: .error, revision: revision, actions: 0, message: "\(error)")
+                return CycleOutcome(result: .error, message: "\(error)")
             }
         }
     }

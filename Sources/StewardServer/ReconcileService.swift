@@ -1,6 +1,7 @@
 import Logging
 import ServiceLifecycle
 import StewardCore
+import StewardRuntime
 import Synchronization
 
 /// What the readiness probe and the status page know about the loop.
@@ -10,11 +11,10 @@ public final class LoopHealth: Sendable {
         public var lastCompleted: Instant?
         /// How the last reconcile ended, whatever it was.
         public var lastOutcome: CycleOutcome?
-        public var reconciles: Int
         public var running: Bool
     }
 
-    private let state = Mutex(Snapshot(lastCompleted: nil, lastOutcome: nil, reconciles: 0, running: false))
+    private let state = Mutex(Snapshot(lastCompleted: nil, lastOutcome: nil, running: false))
 
     public init() {}
 
@@ -25,7 +25,6 @@ public final class LoopHealth: Sendable {
     func finished(_ outcome: CycleOutcome, at instant: Instant) {
         state.withLock {
             $0.running = false
-            $0.reconciles += 1
             if outcome.result != .error { $0.lastCompleted = instant }
             $0.lastOutcome = outcome
         }
@@ -63,15 +62,6 @@ public struct ReconcileService: Service {
         self.cycle = cycle
     }
 
-    /// A new reconcile id: time and randomness, sortable.
-    public static func newID(now: Instant) -> String {
-        let random = (0..<6).map { _ in
-            let byte = UInt8.random(in: 0...255)
-            return (byte < 16 ? "0" : "") + String(byte, radix: 16)
-        }.joined()
-        return "r\(now.millisecondsSinceEpoch)-\(random)"
-    }
-
     public func run() async throws {
         if reconcileAtStart { inbox.submit(Trigger(.startup)) }
         await withDiscardingTaskGroup { group in
@@ -82,7 +72,7 @@ public struct ReconcileService: Service {
                     // A trigger buffered before shutdown began is for the next start.
                     if inbox.isClosed { break }
                     followUp?.cancel()
-                    let id = Self.newID(now: clock())
+                    let id = ReconcileContext.newID(now: clock())
                     health.began()
                     let outcome = await cycle(id, trigger, inbox)
                     health.finished(outcome, at: clock())

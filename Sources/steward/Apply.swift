@@ -92,7 +92,7 @@ struct Apply: AsyncParsableCommand {
         var anyFailed = false
         do {
             while true {
-                let id = Session.reconcileID(now: Terminal.now())
+                let id = ReconcileContext.newID(now: Terminal.now())
                 let report = try await reconciler.apply(plan.0, desired: desired, providers: providers, store: store,
                                                         reconcileID: id, clock: Terminal.now, concurrency: concurrency,
                                                         observed: plan.1, progress: ApplyProgress.print)

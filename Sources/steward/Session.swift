@@ -19,16 +19,4 @@ enum Session {
     static func report(_ diagnostics: [Diagnostic]) {
         for diagnostic in diagnostics { Terminal.err(diagnostic.description) }
     }
-
-    /// A new reconcile id: time and randomness, sortable.
-    static func reconcileID(now: Instant) -> String {
-        let random = (0..<6).map { _ in String(UInt8.random(in: 0...255), radix: 16).leftPadded(2) }.joined()
-        return "r\(now.millisecondsSinceEpoch)-\(random)"
-    }
-}
-
-extension String {
-    func leftPadded(_ width: Int, with pad: Character = "0") -> String {
-        count >= width ? self : String(repeating: pad, count: width - count) + self
-    }
 }

@@ -68,9 +68,9 @@ final class ServerFixture: Sendable {
                 return state.reconciles.count
             }
             if count <= unreachable {
-                return CycleOutcome(result: .error, revision: nil, actions: 0, message: "the remote did not answer")
+                return CycleOutcome(result: .error, message: "the remote did not answer")
             }
-            return CycleOutcome(result: .succeeded, revision: head, actions: 0, message: "counted")
+            return CycleOutcome(result: .succeeded, message: "counted")
         }
         let running = Task { try await loop.run() }
         defer { running.cancel() }
