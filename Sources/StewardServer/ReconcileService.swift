@@ -48,11 +48,14 @@ public struct ReconcileService: Service {
 
     /// Whether `run` submits the startup trigger itself; the service submits it once it listens instead.
     public var reconcileAtStart: Bool
+    /// The last resort of a shutdown: called this long after it began if the process is still stopping.
+    public var stopDeadline: (after: Duration, then: @Sendable () -> Void)?
 
     public init(inbox: TriggerInbox, health: LoopHealth, interval: Duration, jitter: Double = 0.1,
-                reconcileAtStart: Bool = true, clock: @escaping @Sendable () -> Instant, logger: Logger,
-                cycle: @escaping Cycle) {
+                reconcileAtStart: Bool = true, stopDeadline: (after: Duration, then: @Sendable () -> Void)? = nil,
+                clock: @escaping @Sendable () -> Instant, logger: Logger, cycle: @escaping Cycle) {
         self.reconcileAtStart = reconcileAtStart
+        self.stopDeadline = stopDeadline
         self.inbox = inbox
         self.health = health
         self.interval = interval
@@ -87,6 +90,12 @@ public struct ReconcileService: Service {
             } onGracefulShutdown: {
                 logger.notice("shutting down: taking no more triggers; the reconcile in progress finishes first")
                 inbox.close()
+                if let (after, then) = stopDeadline {
+                    Task.detached {
+                        try? await Task.sleep(for: after)
+                        then()
+                    }
+                }
             }
             group.cancelAll()
         }

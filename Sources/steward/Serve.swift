@@ -87,7 +87,8 @@ struct Serve: AsyncParsableCommand {
         MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: registry))
         let metrics = ServeMetrics(registry: registry)
         let providers = ProviderCache(global: global, logger: logger)
-        let facts = ManifestFacts(source: "\(Self.displayURL(repo))@\(branch):\(path)")
+        let display = Self.displayURL(repo)
+        let facts = ManifestFacts(source: "\(display)@\(branch):\(path)")
         var cycle = ReconcileCycle(reconciler: Reconciler(source: source, path: manifests, logger: logger),
                                    tracker: BranchTracker(repository: source.repository, branch: branch),
                                    providers: { try providers.providers(for: $0) }, store: store, metrics: metrics,
@@ -97,9 +98,17 @@ struct Serve: AsyncParsableCommand {
         let inbox = TriggerInbox()
         let health = LoopHealth()
         // The first reconcile waits until the server listens: a port that is taken stops the start before any work.
+        // The last resort of a shutdown: whatever still runs 28 seconds after the signal, the process exits 0 with
+        // the action in flight open in the journal, as after a crash, for the next start to take up.
         let reconcile = cycle
         let loop = ReconcileService(inbox: inbox, health: health, interval: .milliseconds(Int64(interval.seconds * 1000)),
-                                    reconcileAtStart: false, clock: Terminal.now, logger: logger) { id, trigger, inbox in
+                                    reconcileAtStart: false,
+                                    stopDeadline: (.seconds(28), {
+                                        logger.warning("still stopping 28 seconds after the signal: exiting; the journal holds the action in flight")
+                                        Terminal.err("steward serve: stopped with an action in flight; the next start takes it up")
+                                        Foundation.exit(0)
+                                    }),
+                                    clock: Terminal.now, logger: logger) { id, trigger, inbox in
             await reconcile.run(id: id, trigger: trigger, resolved: { inbox.resolved($0) })
         }
         let webhook = WebhookReceiver(secret: secret, watchedRef: "refs/heads/" + branch,
@@ -107,7 +116,6 @@ struct Serve: AsyncParsableCommand {
         let server = StatusServer(webhook: webhook, health: health, metrics: metrics, store: store,
                                   readinessWindow: max(120, interval.seconds * 3), clock: Terminal.now,
                                   page: { facts.page })
-        let display = Self.displayURL(repo)
         let application = server.application(host: address.host, port: address.port, logger: logger) { port in
             Terminal.err("steward serve: listening on http://\(address.host):\(port), following \(branch) of \(display)"
                 + " every \(formatDuration(seconds: interval.seconds))"
@@ -128,16 +136,6 @@ struct Serve: AsyncParsableCommand {
         )
         configuration.maximumGracefulShutdownDuration = .seconds(25)
         let group = ServiceGroup(configuration: configuration)
-        // The last resort: whatever still runs 28 seconds after the signal, the process exits 0 with the action
-        // in flight open in the journal, as after a crash, for the next start to take up.
-        let watchdog = Task {
-            while !inbox.isClosed { try? await Task.sleep(for: .milliseconds(100)) }
-            guard (try? await Task.sleep(for: .seconds(28))) != nil else { return }
-            logger.warning("still stopping 28 seconds after the signal: exiting; the journal holds the action in flight")
-            Terminal.err("steward serve: stopped with an action in flight; the next start takes it up")
-            Foundation.exit(0)
-        }
-        defer { watchdog.cancel() }
         do {
             try await group.run()
         } catch where inbox.isClosed {
