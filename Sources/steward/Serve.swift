@@ -78,6 +78,11 @@ struct Serve: AsyncParsableCommand {
         guard let branch = branch ?? checkedOut else {
             throw CommandFailure("'\(repo)' has a detached HEAD: name the branch to follow with --branch")
         }
+        do {
+            _ = try await source.repository.resolve(branch)
+        } catch GitError.unknownRevision {
+            throw CommandFailure("'\(repo)' has no branch '\(branch)': name an existing one with --branch")
+        }
         let store = try Composition.store(global)
         let holder = LockHolder(command: "steward serve", pid: getpid(), host: ProcessInfo.processInfo.hostName,
                                 since: Terminal.now())
