@@ -18,6 +18,12 @@ public enum URLEncoding {
         return out
     }
 
+    /// Encodes each `/`-separated segment and keeps the slashes (a multi-segment path parameter, such as a
+    /// GitHub tag `models/v1`).
+    public static func path(_ text: String) -> String {
+        text.split(separator: "/", omittingEmptySubsequences: false).map { component(String($0)) }.joined(separator: "/")
+    }
+
     /// `a=1&b=x%20y`, in the given order; nil values are left out.
     public static func query(_ items: [(String, String?)]) -> String {
         items.compactMap { name, value in value.map { component(name) + "=" + component($0) } }.joined(separator: "&")

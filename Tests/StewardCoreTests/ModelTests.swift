@@ -119,3 +119,27 @@ struct InstantCodingTests {
         #expect(try JSONDecoder().decode([Instant].self, from: data) == [instant])
     }
 }
+
+@Suite("RFC 3339 timestamps, as Steward and Google write them")
+struct TimestampTests {
+    @Test("RFC 3339 timestamps with fractions and offsets", arguments: [
+        ("2024-05-01T12:00:00Z", Int64(1_714_564_800_000)),
+        ("2024-05-01T12:00:00.123456Z", Int64(1_714_564_800_123)),
+        ("2024-05-01T12:00:00.5Z", Int64(1_714_564_800_500)),
+        ("2024-05-01T14:00:00.000000001+02:00", Int64(1_714_564_800_000)),
+        ("1970-01-01T00:00:00Z", Int64(0)),
+    ])
+    func parsesTimestamps(text: String, milliseconds: Int64) {
+        #expect(Instant(rfc3339: text)?.millisecondsSinceEpoch == milliseconds)
+    }
+
+    @Test("malformed timestamps are refused", arguments: ["2024-05-01", "2024-13-01T00:00:00Z", "2024-05-01T12:00:00", "2024-05-01T12:00:00.Z"])
+    func refusesTimestamps(text: String) {
+        #expect(Instant(rfc3339: text) == nil)
+    }
+
+    @Test("formatting keeps milliseconds")
+    func formats() {
+        #expect(Instant(millisecondsSinceEpoch: 1_714_564_800_007).rfc3339 == "2024-05-01T12:00:00.007Z")
+    }
+}

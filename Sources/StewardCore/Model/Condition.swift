@@ -13,11 +13,15 @@ public struct Condition: Sendable, Hashable, Codable {
     /// A CamelCase word, safe as a metric label: `RunSucceeded`, `RetriesExhausted`, `InexactSpanPattern`, …
     public var reason: String
     public var message: String
+    /// The bounded error code (`permission_denied`, `unavailable`, …) when an action's error is what the
+    /// condition reports; nil otherwise.
+    public var code: String?
 
-    public init(_ type: Kind, reason: String, message: String) {
+    public init(_ type: Kind, reason: String, message: String, code: String? = nil) {
         self.type = type
         self.reason = reason
         self.message = message
+        self.code = code
     }
 }
 

@@ -52,30 +52,54 @@ public struct Instant: Sendable, Hashable, Codable, Comparable, CustomStringConv
         return String(iso8601.dropLast()) + "." + String(repeating: "0", count: 3 - digits.count) + digits + "Z"
     }
 
-    /// Parses `YYYY-MM-DDTHH:MM:SS[.fff…]Z` (UTC).
+    /// Parses an RFC 3339 timestamp as Steward and Google's APIs write them: `2024-05-01T12:00:00.123456Z`,
+    /// up to nine fractional digits (kept to the millisecond), `Z` or an offset such as `+02:00`.
     public init?(rfc3339 text: String) {
         let bytes = Array(text.utf8)
-        guard bytes.count >= 20, bytes.last == UInt8(ascii: "Z") || bytes.last == UInt8(ascii: "z") else { return nil }
-        func number(_ range: Range<Int>) -> Int64? {
+        var index = 0
+        func number(_ width: Int) -> Int64? {
+            guard index + width <= bytes.count else { return nil }
             var value: Int64 = 0
-            for i in range {
-                guard bytes[i] >= 48, bytes[i] <= 57 else { return nil }
-                value = value * 10 + Int64(bytes[i] - 48)
+            for byte in bytes[index..<(index + width)] {
+                guard byte >= 48 && byte <= 57 else { return nil }
+                value = value * 10 + Int64(byte - 48)
             }
+            index += width
             return value
         }
-        guard let year = number(0..<4), let month = number(5..<7), let day = number(8..<10),
-              let hour = number(11..<13), let minute = number(14..<16), let second = number(17..<19),
-              (1...12).contains(month), (1...31).contains(day), hour < 24, minute < 60, second < 61 else { return nil }
+        func expect(_ characters: String) -> Bool {
+            guard index < bytes.count, characters.utf8.contains(bytes[index]) else { return false }
+            index += 1
+            return true
+        }
+        guard let year = number(4), expect("-"), let month = number(2), expect("-"), let day = number(2),
+              expect("Tt "), let hour = number(2), expect(":"), let minute = number(2), expect(":"),
+              let second = number(2), (1...12).contains(month), (1...31).contains(day), hour < 24, minute < 60,
+              second < 61 else { return nil }
         var millis: Int64 = 0
-        if bytes.count > 20, bytes[19] == UInt8(ascii: ".") {
-            let fraction = bytes[20..<(bytes.count - 1)]
-            guard !fraction.isEmpty, fraction.allSatisfy({ $0 >= 48 && $0 <= 57 }) else { return nil }
-            let padded = Array(fraction.prefix(3)) + Array(repeating: UInt8(48), count: max(0, 3 - fraction.count))
-            millis = padded.reduce(0) { $0 * 10 + Int64($1 - 48) }
-        } else if bytes.count != 20 {
+        if index < bytes.count, bytes[index] == UInt8(ascii: ".") {
+            index += 1
+            var digits = 0
+            while index < bytes.count, bytes[index] >= 48, bytes[index] <= 57 {
+                if digits < 3 { millis = millis * 10 + Int64(bytes[index] - 48) }
+                digits += 1
+                index += 1
+            }
+            guard digits > 0 else { return nil }
+            if digits < 3 { for _ in digits..<3 { millis *= 10 } }
+        }
+        var offsetSeconds: Int64 = 0
+        if expect("Zz") {
+            offsetSeconds = 0
+        } else if index < bytes.count, bytes[index] == UInt8(ascii: "+") || bytes[index] == UInt8(ascii: "-") {
+            let sign: Int64 = bytes[index] == UInt8(ascii: "-") ? -1 : 1
+            index += 1
+            guard let hours = number(2), expect(":"), let minutes = number(2) else { return nil }
+            offsetSeconds = sign * (hours * 3600 + minutes * 60)
+        } else {
             return nil
         }
+        guard index == bytes.count else { return nil }
         // Days from civil (Howard Hinnant's algorithm).
         let y = month <= 2 ? year - 1 : year
         let era = (y >= 0 ? y : y - 399) / 400
@@ -84,14 +108,15 @@ public struct Instant: Sendable, Hashable, Codable, Comparable, CustomStringConv
         let doy = (153 * mp + 2) / 5 + day - 1
         let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy
         let days = era * 146_097 + doe - 719_468
-        self.millisecondsSinceEpoch = ((days * 86400 + hour * 3600 + minute * 60 + second) * 1000) + millis
+        let seconds = days * 86400 + hour * 3600 + minute * 60 + second - offsetSeconds
+        self.millisecondsSinceEpoch = seconds * 1000 + millis
     }
 
     public init(from decoder: Decoder) throws {
         let container = try decoder.singleValueContainer()
         if let text = try? container.decode(String.self) {
             guard let instant = Instant(rfc3339: text) else {
-                throw DecodingError.dataCorruptedError(in: container, debugDescription: "not an RFC 3339 UTC time: '\(text)'")
+                throw DecodingError.dataCorruptedError(in: container, debugDescription: "not an RFC 3339 time: '\(text)'")
             }
             self = instant
         } else {

@@ -83,10 +83,13 @@ public struct PlaceholderString: Sendable, Hashable {
 public enum Placeholders {
     /// Allowed in a Pipeline's `parameters`.
     public static let pipelineParameters: Set<String> = [
-        "image", "modules", "spans.first", "spans.last", "spans.list", "spans.glob", "dataset.root", "pipeline.root",
+        PlaceholderName.image, PlaceholderName.modules, PlaceholderName.spansFirst, PlaceholderName.spansLast,
+        PlaceholderName.spansList, PlaceholderName.spansGlob, PlaceholderName.datasetRoot, PlaceholderName.pipelineRoot,
     ]
     /// Allowed in a Release's `tag`.
-    public static let releaseTag: Set<String> = ["pipeline", "run.id", "run.key", "run.commit"]
+    public static let releaseTag: Set<String> = [
+        PlaceholderName.pipeline, PlaceholderName.runID, PlaceholderName.runKey, PlaceholderName.runCommit,
+    ]
 }
 
 /// Did-you-mean suggestions by edit distance.

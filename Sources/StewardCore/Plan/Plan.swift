@@ -75,9 +75,6 @@ public struct Plan: Sendable, Hashable, Codable {
     /// Whether the plan does something (anything but waits).
     public var hasChanges: Bool { changes.contains { $0.action.isChange } }
 
-    /// Whether work is still in progress or due.
-    public var isSettled: Bool { changes.isEmpty }
-
     /// A digest of the plan's changes: the same changes give the same digest.
     public var digest: String {
         ContentKey.digest(of: changes.map { "\($0.id)|\($0.action.rawValue)|\($0.key ?? "")" }.joined(separator: "\n"))

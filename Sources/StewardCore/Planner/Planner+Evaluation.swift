@@ -80,9 +80,9 @@ extension PlanningContext {
         switch job?.state {
         case nil, .cancelled?:
             let instances = batch.samples
-            var labels = ["steward-managed": "true", "steward-resource": resource.name, "steward-key": key,
-                          "steward-model": String(model.id.prefix(63))]
-            labels["steward-batch"] = String(sanitize(batch.name).prefix(63))
+            var labels = StewardLabel.owned(by: resource.name, key: key)
+            labels[StewardLabel.model] = String(model.id.prefix(63))
+            labels[StewardLabel.batch] = String(sanitize(batch.name).prefix(63))
             let request = BatchPredict(
                 displayName: displayName, key: key, evaluation: resource.name, batch: batch.uri, instances: instances,
                 instancesFormat: spec.batchPrediction.instancesFormat, modelID: model.id,
@@ -103,7 +103,7 @@ extension PlanningContext {
                        detail: .evaluate(EvaluateBatch(evaluation: resource.name, batch: batch.uri, instances: batch.samples,
                                                        labels: collection.labels, classes: dataset.classes, modelID: model.id,
                                                        jobID: job.id, predictions: predictions,
-                                                       record: output.appending("evaluation.json"),
+                                                       record: output.appending(RecordName.evaluation),
                                                        threshold: spec.threshold))))
             setCondition(resource, .progressing, "Evaluating", "evaluating model '\(model.id)' on batch \(batch.name)")
         case .failed?:

@@ -40,8 +40,8 @@ extension PlanningContext {
         let modelID = Self.modelID(forRun: run.id)
         if modelsByID[modelID] != nil { return nil }
         let id = "upload-model/\(modelID)"
-        let labels = ["steward-managed": "true", "steward-resource": run.pipeline, "steward-key": run.key,
-                      "steward-run": String(run.id.prefix(63))]
+        var labels = StewardLabel.owned(by: run.pipeline, key: run.key)
+        labels[StewardLabel.run] = String(run.id.prefix(63))
         add(Change(id: id, resource: ResourceID(.pipeline, run.pipeline), operation: .uploadModel, action: .create,
                    reason: "model of run '\(run.id)' is taken by an Endpoint or Evaluation",
                    key: ContentKey.key(["model": modelID, "artifact": run.modelURI ?? ""]),
@@ -67,8 +67,9 @@ extension PlanningContext {
             setCondition(resource, .progressing, "WaitingForModel", noModelMessage(spec.model.pipeline))
             return
         }
-        let values = ["pipeline": run.pipeline, "run.id": run.id, "run.key": String(run.key.prefix(12)),
-                      "run.commit": String((run.commit ?? "").prefix(7))]
+        let values = [PlaceholderName.pipeline: run.pipeline, PlaceholderName.runID: run.id,
+                      PlaceholderName.runKey: String(run.key.prefix(12)),
+                      PlaceholderName.runCommit: String((run.commit ?? "").prefix(7))]
         guard case .success(let template) = PlaceholderString.parse(spec.tag, known: Placeholders.releaseTag),
               case .success(let tag) = template.expand(values) else {
             setCondition(resource, .stalled, "InvalidTag", "tag '\(spec.tag)' does not expand for run '\(run.id)'")
@@ -121,7 +122,7 @@ extension PlanningContext {
             add(Change(id: id, resource: resource.id, operation: .createEndpoint, action: .create,
                        reason: "no endpoint '\(spec.displayName)' yet", key: ContentKey.key(["endpoint": resource.name]),
                        detail: .createEndpoint(CreateEndpoint(resource: resource.name, displayName: spec.displayName,
-                                                              labels: ["steward-managed": "true", "steward-resource": resource.name]))))
+                                                              labels: StewardLabel.owned(by: resource.name)))))
             createID = id
         }
         guard let run = candidateRun(of: spec.model.pipeline) else {

@@ -204,15 +204,17 @@ extension PlanningContext {
             }
         }
 
-        var values: [String: String] = ["pipeline.root": spec.root.description]
-        if let image = spec.image, let imageTree { values["image"] = "\(image.name):\(imageTree)" }
-        if let modules = spec.modules, let modulesTree { values["modules"] = modules.destination.appending(modulesTree).description }
-        if let datasetRoot { values["dataset.root"] = datasetRoot.description }
+        var values: [String: String] = [PlaceholderName.pipelineRoot: spec.root.description]
+        if let image = spec.image, let imageTree { values[PlaceholderName.image] = "\(image.name):\(imageTree)" }
+        if let modules = spec.modules, let modulesTree {
+            values[PlaceholderName.modules] = modules.destination.appending(modulesTree).description
+        }
+        if let datasetRoot { values[PlaceholderName.datasetRoot] = datasetRoot.description }
         if !spans.isEmpty {
-            values["spans.first"] = String(spans.first!)
-            values["spans.last"] = String(spans.last!)
-            values["spans.list"] = spans.map(String.init).joined(separator: ",")
-            if let glob = Spans.exactGlob(spans) { values["spans.glob"] = glob }
+            values[PlaceholderName.spansFirst] = String(spans.first!)
+            values[PlaceholderName.spansLast] = String(spans.last!)
+            values[PlaceholderName.spansList] = spans.map(String.init).joined(separator: ",")
+            if let glob = Spans.exactGlob(spans) { values[PlaceholderName.spansGlob] = glob }
         }
         var parameters: [String: ParameterValue] = [:]
         for (name, value) in spec.parameters {
@@ -225,7 +227,7 @@ extension PlanningContext {
             }
             switch template.expand(values) {
             case .success(let expanded): parameters[name] = .string(expanded)
-            case .failure(let missing) where missing.name == "spans.glob":
+            case .failure(let missing) where missing.name == PlaceholderName.spansGlob:
                 return .failure(.stalled(
                     reason: "InexactSpanPattern",
                     message: "spans \(Spans.describe(spans)) have no exact glob for parameter '\(name)' (a character class cannot select exactly them); use '${spans.first}' and '${spans.last}' with a '{SPAN}' pattern and a range config instead of '${spans.glob}'"))
@@ -255,16 +257,12 @@ extension PlanningContext {
         let name = resource.name
         var runID = "\(name)-\(inputs.key.prefix(12))-\(attempt)"
         if let first = runID.first, !first.isLetter { runID = "run-" + runID }
-        var labels = [
-            "steward-managed": "true",
-            "steward-resource": name,
-            "steward-key": inputs.key,
-            "steward-attempt": String(attempt),
-            "steward-commit": source.revision,
-        ]
-        if let tree = inputs.imageTree { labels["steward-image-tree"] = tree }
-        if let tree = inputs.modulesTree { labels["steward-modules-tree"] = tree }
-        if !inputs.spans.isEmpty { labels["steward-spans"] = inputs.spans.map(String.init).joined(separator: "_") }
+        var labels = StewardLabel.owned(by: name, key: inputs.key)
+        labels[StewardLabel.attempt] = String(attempt)
+        labels[StewardLabel.commit] = source.revision
+        if let tree = inputs.imageTree { labels[StewardLabel.imageTree] = tree }
+        if let tree = inputs.modulesTree { labels[StewardLabel.modulesTree] = tree }
+        if !inputs.spans.isEmpty { labels[StewardLabel.spans] = inputs.spans.map(String.init).joined(separator: "_") }
         let datasetRoot = spec.dataset.flatMap { datasetsByName[$0]?.root }
         return RunPipeline(
             runID: runID, pipeline: name, displayName: spec.displayName ?? name, attempt: attempt, key: inputs.key,

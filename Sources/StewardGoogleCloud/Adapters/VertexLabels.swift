@@ -1,29 +1,15 @@
+import StewardCore
 import StewardRuntime
 
-/// The labels (Vertex AI) Steward puts on what it creates, and the rules Vertex sets for labels.
+/// Vertex AI's rules for the labels Steward puts on what it creates (the names are `StewardLabel`'s).
 ///
 /// Pipeline runs carry the planner's labels plus, when the Pipeline declares `outputs`, where the run's model
 /// and blessing are: `steward-model-task`, `steward-model-artifact`, `steward-blessing-task`,
 /// `steward-blessing-artifact` (task and artifact names lowercased, other characters than `[a-z0-9_-]` turned
 /// into `_`, cut to 63 characters; they are compared with the task details in the same normalised form).
-public enum StewardLabels {
-    public static let managed = "steward-managed"
-    public static let resource = "steward-resource"
-    public static let key = "steward-key"
-    public static let attempt = "steward-attempt"
-    public static let commit = "steward-commit"
-    public static let imageTree = "steward-image-tree"
-    public static let modulesTree = "steward-modules-tree"
-    /// Span numbers joined by `_` (`1_2`).
-    public static let spans = "steward-spans"
-    public static let run = "steward-run"
-    public static let modelTask = "steward-model-task"
-    public static let modelArtifact = "steward-model-artifact"
-    public static let blessingTask = "steward-blessing-task"
-    public static let blessingArtifact = "steward-blessing-artifact"
-
+public enum VertexLabels {
     /// The filter of everything Steward manages: `labels.steward-managed="true"`.
-    public static let managedFilter = ListFilter.labels([managed: "true"])
+    public static let managedFilter = ListFilter.labels([StewardLabel.managed: StewardLabel.managedValue])
 
     /// A task or artifact name in the form labels can hold: lowercase, `[a-z0-9_-]`, at most 63 characters.
     public static func normalized(_ name: String) -> String {
