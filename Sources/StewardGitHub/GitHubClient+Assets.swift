@@ -26,7 +26,7 @@ extension GitHubClient {
         let operation = "upload asset '\(name)' to release '\(release.tagName)' of '\(repository)'"
         try requireToken(for: operation)
         let url = try uploadURL(repository, release: release, operation: operation)
-            + "?name=\(PercentEncoding.component(name))"
+            + "?name=\(URLEncoding.component(name))"
         // The token must reach the uploads host; one that is not GitHub's would never see it, so say so now.
         guard endpoint.authorizes(url) else {
             throw RuntimeError(code: "invalid",
@@ -84,7 +84,7 @@ extension GitHubClient {
                                message: "\(operation): the release has no 'upload_url' and none can be derived "
                                    + "from '\(endpoint.apiBaseURL)'")
         }
-        return "\(uploads)/repos/\(PercentEncoding.component(repository.owner))/"
-            + "\(PercentEncoding.component(repository.name))/releases/\(release.id)/assets"
+        return "\(uploads)/repos/\(URLEncoding.component(repository.owner))/"
+            + "\(URLEncoding.component(repository.name))/releases/\(release.id)/assets"
     }
 }

@@ -13,7 +13,7 @@ extension GitHubClient {
     /// The published release for a tag (`GET …/releases/tags/{tag}`); nil on 404. Drafts are never returned here.
     public func publishedRelease(_ repository: GitHubRepository, tag: String) async throws -> GitHubRelease? {
         let operation = "get release '\(tag)' of '\(repository)'"
-        let response = try await send("GET", url: repositoryURL(repository, "/releases/tags/\(PercentEncoding.path(tag))"),
+        let response = try await send("GET", url: repositoryURL(repository, "/releases/tags/\(URLEncoding.path(tag))"),
                                       operation: operation)
         switch response.status {
         case 200: return try decode(GitHubRelease.self, from: response, operation: operation)

@@ -68,8 +68,8 @@ public struct GitHubClient: Sendable {
 
     /// `https://api…/repos/{owner}/{repo}` plus a path.
     func repositoryURL(_ repository: GitHubRepository, _ path: String) -> String {
-        "\(endpoint.apiBaseURL)/repos/\(PercentEncoding.component(repository.owner))/"
-            + "\(PercentEncoding.component(repository.name))\(path)"
+        "\(endpoint.apiBaseURL)/repos/\(URLEncoding.component(repository.owner))/"
+            + "\(URLEncoding.component(repository.name))\(path)"
     }
 
     /// Sends one request with GitHub's headers and records the rate limit; the caller judges the status.

@@ -1,6 +1,7 @@
 import Logging
 
-/// Adds `Authorization: Bearer <token>` to every request. On a 401 it drops the token, fetches a new one and
+/// Adds `Authorization: Bearer <token>` to every request, and `x-goog-user-project` when the credentials name a
+/// quota project (as Google's client libraries do for user credentials). On a 401 it drops the token, fetches a new one and
 /// sends the request once more (the server did not act on it).
 public struct AuthorizingTransport: HTTPTransport {
     public let base: any HTTPTransport
@@ -14,6 +15,11 @@ public struct AuthorizingTransport: HTTPTransport {
     }
 
     public func send(_ request: APIRequest) async throws -> APIResponse {
+        var request = request
+        if let project = try await tokens.quotaProject(), !project.isEmpty,
+           !request.headers.contains(where: { $0.name.caseInsensitiveCompare(Self.quotaProjectHeader) }) {
+            request.headers.append((name: Self.quotaProjectHeader, value: project))
+        }
         let token = try await tokens.accessToken()
         let response = try await base.send(Self.authorized(request, token: token))
         guard response.status == 401 else { return response }
@@ -23,6 +29,9 @@ public struct AuthorizingTransport: HTTPTransport {
         guard fresh != token else { return response }
         return try await base.send(Self.authorized(request, token: fresh))
     }
+
+    /// The header that names the project billed for a request made with user credentials.
+    public static let quotaProjectHeader = "x-goog-user-project"
 
     static func authorized(_ request: APIRequest, token: String) -> APIRequest {
         var copy = request

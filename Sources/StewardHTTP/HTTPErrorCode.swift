@@ -8,6 +8,8 @@ public enum HTTPErrorCode: String, Sendable, CaseIterable {
     case notFound = "not_found"
     case alreadyExists = "already_exists"
     case failedPrecondition = "failed_precondition"
+    /// A conflict with a concurrent change (`ABORTED`, a stale etag): read again and retry.
+    case aborted
     case rateLimited = "rate_limited"
     case unavailable
     case timeout
@@ -17,7 +19,7 @@ public enum HTTPErrorCode: String, Sendable, CaseIterable {
     /// Whether trying again later can help, when nothing more specific is known.
     public var defaultDisposition: RuntimeError.Disposition {
         switch self {
-        case .rateLimited, .unavailable, .timeout, .internal, .unknown: .retry
+        case .rateLimited, .unavailable, .timeout, .internal, .unknown, .aborted: .retry
         case .invalid, .unauthenticated, .permissionDenied, .notFound, .alreadyExists, .failedPrecondition: .stalled
         }
     }
@@ -46,7 +48,8 @@ public enum HTTPErrorCode: String, Sendable, CaseIterable {
     public init?(rpcStatus: String) {
         switch rpcStatus {
         case "INVALID_ARGUMENT", "OUT_OF_RANGE", "UNIMPLEMENTED": self = .invalid
-        case "FAILED_PRECONDITION", "ABORTED": self = .failedPrecondition
+        case "FAILED_PRECONDITION": self = .failedPrecondition
+        case "ABORTED": self = .aborted
         case "UNAUTHENTICATED": self = .unauthenticated
         case "PERMISSION_DENIED": self = .permissionDenied
         case "NOT_FOUND": self = .notFound

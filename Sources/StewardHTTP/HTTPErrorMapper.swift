@@ -18,11 +18,7 @@ public enum HTTPErrorMapper {
         if let status = body.rpcStatus, let mapped = HTTPErrorCode(rpcStatus: status) { code = mapped }
         if response.status == 403, isRateLimit(response: response, body: body) { code = .rateLimited }
 
-        var disposition = code.defaultDisposition
-        if body.rpcStatus == "ABORTED" { disposition = .retry }
-        if response.status == 501 || body.rpcStatus == "DATA_LOSS" || body.rpcStatus == "UNIMPLEMENTED" {
-            disposition = .stalled
-        }
+        let disposition = Self.disposition(code, httpStatus: response.status, rpcStatus: body.rpcStatus)
 
         var message = "\(request.service) \(request.method) \(Redactor.path(of: request.url)): HTTP \(response.status)"
         if let status = body.rpcStatus { message += " \(status)" }
@@ -34,6 +30,13 @@ public enum HTTPErrorMapper {
         }
         return RuntimeError(code: code.rawValue, message: Redactor.redact(message), disposition: disposition,
                             retryAfter: RetryAfter.seconds(in: response, now: now))
+    }
+
+    /// Whether an error with `code` is worth trying again: the code's default, except that a 501, `UNIMPLEMENTED`
+    /// or `DATA_LOSS` never is.
+    public static func disposition(_ code: HTTPErrorCode, httpStatus: Int?, rpcStatus: String?) -> RuntimeError.Disposition {
+        if httpStatus == 501 || rpcStatus == "DATA_LOSS" || rpcStatus == "UNIMPLEMENTED" { return .stalled }
+        return code.defaultDisposition
     }
 
     /// The error for a request that got no response (connection refused or reset, DNS failure, timeout).

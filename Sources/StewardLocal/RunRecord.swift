@@ -55,7 +55,7 @@ struct RunRecord: Sendable, Hashable, Codable {
         if state == .succeeded, let model = request.outputs?.model {
             modelURI = request.root.appending(request.runID).appending(model.task).appending(model.artifact).description
             if let blessingDirectory {
-                blessed = FileManager.default.fileExists(atPath: blessingDirectory + "/BLESSED")
+                blessed = FileManager.default.fileExists(atPath: blessingDirectory + "/" + RecordName.blessed)
             } else if request.outputs?.blessing != nil {
                 blessed = false
             }

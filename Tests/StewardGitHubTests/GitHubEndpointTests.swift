@@ -42,12 +42,4 @@ struct GitHubEndpointTests {
         #expect(repository.owner == "octo-org")
         #expect(repository.name == "models_v2.git")
     }
-
-    @Test("path segments and query values are percent-encoded, slashes of a tag kept")
-    func encoding() {
-        #expect(PercentEncoding.component("model card.md") == "model%20card.md")
-        #expect(PercentEncoding.component("a&b=c/d") == "a%26b%3Dc%2Fd")
-        #expect(PercentEncoding.component("é") == "%C3%A9")
-        #expect(PercentEncoding.path("models/v1+rc") == "models/v1%2Brc")
-    }
 }

@@ -49,4 +49,11 @@ struct URLEncodingTests {
         #expect(URLEncoding.component("é~_-.") == "%C3%A9~_-.")
         #expect(URLEncoding.query([("prefix", "a b/"), ("pageToken", nil), ("delimiter", "/")]) == "prefix=a%20b%2F&delimiter=%2F")
     }
+
+    @Test("a multi-segment path parameter keeps its slashes and encodes the rest")
+    func encodesPaths() {
+        #expect(URLEncoding.component("a&b=c/d") == "a%26b%3Dc%2Fd")
+        #expect(URLEncoding.path("models/v1+rc") == "models/v1%2Brc")
+        #expect(URLEncoding.path("model card.md") == "model%20card.md")
+    }
 }

@@ -13,7 +13,11 @@ import StewardRuntime
 /// or succeeded.
 public struct CloudBuildImageBuilder: ImageBuilder {
     /// The tag on every build Steward starts.
-    public static let managedTag = "steward-managed"
+    public static let managedTag = StewardLabel.managed
+    /// Tag prefixes: builds take tags, not labels, so each label becomes `<label>-<value>`.
+    static let keyTagPrefix = StewardLabel.key + "-"
+    static let resourceTagPrefix = StewardLabel.resource + "-"
+    static let treeTagPrefix = "steward-tree-"
     /// The builder image of the build step.
     public static let dockerBuilder = "gcr.io/cloud-builders/docker"
     /// The name given to a Dockerfile that lies outside the context, inside the archive.
@@ -48,7 +52,7 @@ public struct CloudBuildImageBuilder: ImageBuilder {
 
     public func build(_ request: BuildImage, key: String, source: any Source) async throws -> ObservedImage {
         let metadata: Logger.Metadata = ["image": "\(request.reference)", "pipeline": "\(request.pipeline)"]
-        let existing = try await client.allBuilds(filter: "tags=\(ListFilter.quoted(Self.tag("steward-key-", key)))")
+        let existing = try await client.allBuilds(filter: "tags=\(ListFilter.quoted(Self.tag(Self.keyTagPrefix, key)))")
         for build in existing {
             guard let image = Self.observedImage(build), image.name == request.imageName, image.tree == request.tree,
                   image.state != .failed, image.state != .cancelled else { continue }
@@ -74,8 +78,8 @@ public struct CloudBuildImageBuilder: ImageBuilder {
             source: .init(storageSource: .init(bucket: object.bucket, object: object.path)),
             steps: [.init(name: Self.dockerBuilder, args: ["build", "-t", request.reference, "-f", dockerfile, "."])],
             images: [request.reference],
-            tags: [Self.managedTag, Self.tag("steward-tree-", request.tree), Self.tag("steward-key-", key),
-                   Self.tag("steward-resource-", request.pipeline)])
+            tags: [Self.managedTag, Self.tag(Self.treeTagPrefix, request.tree), Self.tag(Self.keyTagPrefix, key),
+                   Self.tag(Self.resourceTagPrefix, request.pipeline)])
         let operation = try await client.createBuild(body)
         guard let build = try CloudBuildClient.build(of: operation), let image = Self.observedImage(build) else {
             throw RuntimeError(code: "invalid_response", message: "cloudbuild: the create of '\(request.reference)' returned no build")
@@ -101,13 +105,13 @@ public struct CloudBuildImageBuilder: ImageBuilder {
     static func observedImage(_ build: CloudBuild.Build) -> ObservedImage? {
         guard let reference = build.images?.first else { return nil }
         let (name, imageTag) = split(reference)
-        let treeTag = build.tags?.first { $0.hasPrefix("steward-tree-") }.map { String($0.dropFirst("steward-tree-".count)) }
+        let treeTag = build.tags?.first { $0.hasPrefix(treeTagPrefix) }.map { String($0.dropFirst(treeTagPrefix.count)) }
         guard let tree = treeTag ?? imageTag else { return nil }
         let state = workState(build.status ?? .unknown)
         let message = state == .failed || state == .cancelled
             ? (build.failureInfo?.detail ?? build.statusDetail ?? "build \(build.status?.rawValue ?? "ended")") : nil
         return ObservedImage(name: name, tree: tree, state: state, buildID: build.id,
-                             startedAt: (build.startTime ?? build.createTime).flatMap(RFC3339.parse), message: message)
+                             startedAt: (build.startTime ?? build.createTime).flatMap(Instant.init(rfc3339:)), message: message)
     }
 
     /// `name:tag` → (name, tag); the tag is after the last `:` that follows the last `/`.

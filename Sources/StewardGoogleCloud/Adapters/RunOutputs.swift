@@ -14,10 +14,10 @@ struct OutputReferences: Sendable {
     var blessing: (task: String, artifact: String)?
 
     init?(labels: [String: String]) {
-        if let task = labels[StewardLabels.modelTask], let artifact = labels[StewardLabels.modelArtifact] {
+        if let task = labels[StewardLabel.modelTask], let artifact = labels[StewardLabel.modelArtifact] {
             model = (task, artifact)
         }
-        if let task = labels[StewardLabels.blessingTask], let artifact = labels[StewardLabels.blessingArtifact] {
+        if let task = labels[StewardLabel.blessingTask], let artifact = labels[StewardLabel.blessingArtifact] {
             blessing = (task, artifact)
         }
         if model == nil && blessing == nil { return nil }
@@ -43,8 +43,8 @@ struct OutputReferences: Sendable {
     }
 
     static func artifact(_ task: String, _ key: String, in detail: Vertex.PipelineJobDetail?) -> Vertex.Artifact? {
-        let taskDetail = detail?.taskDetails?.first { StewardLabels.normalized($0.taskName ?? "") == task }
-        let list = taskDetail?.outputs?.first { StewardLabels.normalized($0.key) == key }?.value
+        let taskDetail = detail?.taskDetails?.first { VertexLabels.normalized($0.taskName ?? "") == task }
+        let list = taskDetail?.outputs?.first { VertexLabels.normalized($0.key) == key }?.value
         return list?.artifacts?.first
     }
 
@@ -59,7 +59,7 @@ struct OutputReferences: Sendable {
         guard let uri = artifact.uri else { return nil }
         let last = uri.split(separator: "/").last.map(String.init) ?? ""
         if last == "NOT_BLESSED" { return false }
-        if last == "BLESSED" { return true }
+        if last == RecordName.blessed { return true }
         return nil
     }
 }

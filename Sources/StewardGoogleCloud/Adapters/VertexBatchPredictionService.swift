@@ -20,22 +20,22 @@ public struct VertexBatchPredictionService: BatchPredictionService {
     }
 
     public func observeJobs() async throws -> [ObservedBatchJob] {
-        let jobs = try await client.allBatchPredictionJobs(filter: StewardLabels.managedFilter)
+        let jobs = try await client.allBatchPredictionJobs(filter: VertexLabels.managedFilter)
         return jobs.compactMap(Self.observedJob).sorted { ($0.createdAt, $0.id) < ($1.createdAt, $1.id) }
     }
 
     public func start(_ request: BatchPredict) async throws -> StartOutcome {
-        let existing = try await client.allBatchPredictionJobs(filter: ListFilter.labels([StewardLabels.key: request.key]))
+        let existing = try await client.allBatchPredictionJobs(filter: ListFilter.labels([StewardLabel.key: request.key]))
         if let job = existing.first(where: { Self.workState($0.state ?? .unspecified).isAdoptable }) {
             logger.debug("adopted batch prediction", metadata: ["job": "\(job.name ?? "")", "key": "\(request.key)"])
             return .adopted
         }
 
         var labels = request.labels
-        labels[StewardLabels.managed] = "true"
-        labels[StewardLabels.resource] = labels[StewardLabels.resource] ?? request.evaluation
-        labels[StewardLabels.key] = request.key
-        try StewardLabels.validate(labels, on: "batch prediction '\(request.displayName)'")
+        labels[StewardLabel.managed] = StewardLabel.managedValue
+        labels[StewardLabel.resource] = labels[StewardLabel.resource] ?? request.evaluation
+        labels[StewardLabel.key] = request.key
+        try VertexLabels.validate(labels, on: "batch prediction '\(request.displayName)'")
 
         let uris: [String]
         switch request.instancesFormat {
@@ -70,15 +70,15 @@ public struct VertexBatchPredictionService: BatchPredictionService {
 
     static func observedJob(_ job: Vertex.BatchPredictionJob) -> ObservedBatchJob? {
         let labels = job.labels ?? [:]
-        guard let name = job.name, let key = labels[StewardLabels.key] else { return nil }
+        guard let name = job.name, let key = labels[StewardLabel.key] else { return nil }
         let state = workState(job.state ?? .unspecified)
         var message = job.error?.message
         if job.state == .paused { message = message ?? "the job is paused" }
         return ObservedBatchJob(
             id: VertexClient.id(of: name), displayName: job.displayName ?? "",
-            evaluation: labels[StewardLabels.resource] ?? "", key: key, state: state,
+            evaluation: labels[StewardLabel.resource] ?? "", key: key, state: state,
             outputURI: job.outputInfo?.gcsOutputDirectory,
-            createdAt: job.createTime.flatMap(RFC3339.parse) ?? Instant(millisecondsSinceEpoch: 0), message: message)
+            createdAt: job.createTime.flatMap(Instant.init(rfc3339:)) ?? Instant(millisecondsSinceEpoch: 0), message: message)
     }
 
     /// Vertex's job states as work states; a partial success is a success (the evaluation reads what exists).

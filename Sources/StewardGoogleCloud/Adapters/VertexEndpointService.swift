@@ -18,16 +18,16 @@ public struct VertexEndpointService: EndpointService {
     }
 
     public func observeEndpoints() async throws -> [ObservedEndpoint] {
-        let endpoints = try await client.allEndpoints(filter: StewardLabels.managedFilter)
+        let endpoints = try await client.allEndpoints(filter: VertexLabels.managedFilter)
         return endpoints.compactMap(Self.observedEndpoint).sorted { $0.resource < $1.resource }
     }
 
     public func create(_ request: CreateEndpoint) async throws -> StartOutcome {
         if try await find(request.resource) != nil { return .adopted }
         var labels = request.labels
-        labels[StewardLabels.managed] = "true"
-        labels[StewardLabels.resource] = request.resource
-        try StewardLabels.validate(labels, on: "endpoint '\(request.resource)'")
+        labels[StewardLabel.managed] = StewardLabel.managedValue
+        labels[StewardLabel.resource] = request.resource
+        try VertexLabels.validate(labels, on: "endpoint '\(request.resource)'")
         let id = Self.endpointID(for: request.resource)
         do {
             let operation = try await client.createEndpoint(Vertex.Endpoint(displayName: request.displayName, labels: labels),
@@ -35,7 +35,7 @@ public struct VertexEndpointService: EndpointService {
             _ = try await client.waitUntilDone(operation, what: "creation of endpoint '\(request.resource)'")
         } catch let error as RuntimeError where error.code == "already_exists" {
             let existing = try await client.endpoint(id)
-            guard existing.labels?[StewardLabels.resource] == request.resource else {
+            guard existing.labels?[StewardLabel.resource] == request.resource else {
                 throw RuntimeError(code: "already_exists", message: "endpoint id '\(id)' is taken by an endpoint Steward does not manage; remove it or rename the Endpoint '\(request.resource)'", disposition: .stalled)
             }
             return .adopted
@@ -98,7 +98,7 @@ public struct VertexEndpointService: EndpointService {
 
     /// The endpoint Steward manages for a resource.
     func find(_ resource: String) async throws -> Vertex.Endpoint? {
-        let filter = ListFilter.labels([StewardLabels.managed: "true", StewardLabels.resource: resource])
+        let filter = ListFilter.labels([StewardLabel.managed: StewardLabel.managedValue, StewardLabel.resource: resource])
         return try await client.allEndpoints(filter: filter).first
     }
 
@@ -131,10 +131,10 @@ public struct VertexEndpointService: EndpointService {
     }
 
     static func observedEndpoint(_ endpoint: Vertex.Endpoint) -> ObservedEndpoint? {
-        guard let name = endpoint.name, let resource = endpoint.labels?[StewardLabels.resource] else { return nil }
+        guard let name = endpoint.name, let resource = endpoint.labels?[StewardLabel.resource] else { return nil }
         let deployed = (endpoint.deployedModels ?? []).compactMap { model -> ObservedEndpoint.DeployedModel? in
             guard let id = model.id else { return nil }
-            return .init(id: id, modelID: modelID(of: model), createdAt: model.createTime.flatMap(RFC3339.parse))
+            return .init(id: id, modelID: modelID(of: model), createdAt: model.createTime.flatMap(Instant.init(rfc3339:)))
         }
         return ObservedEndpoint(resource: resource, id: VertexClient.id(of: name), displayName: endpoint.displayName ?? "",
                                 deployedModels: deployed, trafficSplit: endpoint.trafficSplit ?? [:])

@@ -16,15 +16,15 @@ public struct VertexModelRegistry: ModelRegistry {
     }
 
     public func observeModels() async throws -> [ObservedModel] {
-        let models = try await client.allModels(filter: StewardLabels.managedFilter)
+        let models = try await client.allModels(filter: VertexLabels.managedFilter)
         return models.compactMap(Self.observedModel).sorted { $0.id < $1.id }
     }
 
     public func upload(_ request: UploadModel) async throws -> StartOutcome {
         var labels = request.labels
-        labels[StewardLabels.managed] = "true"
-        labels[StewardLabels.resource] = labels[StewardLabels.resource] ?? request.pipeline
-        try StewardLabels.validate(labels, on: "model '\(request.modelID)'")
+        labels[StewardLabel.managed] = StewardLabel.managedValue
+        labels[StewardLabel.resource] = labels[StewardLabel.resource] ?? request.pipeline
+        try VertexLabels.validate(labels, on: "model '\(request.modelID)'")
         let body = Vertex.UploadModelRequest(
             modelId: request.modelID,
             model: Vertex.Model(displayName: request.displayName, artifactUri: request.artifactURI,
@@ -45,8 +45,8 @@ public struct VertexModelRegistry: ModelRegistry {
         guard let name = model.name else { return nil }
         let labels = model.labels ?? [:]
         return ObservedModel(
-            id: VertexClient.id(of: name), resourceName: name, pipeline: labels[StewardLabels.resource] ?? "",
-            runID: labels[StewardLabels.run] ?? "", artifactURI: model.artifactUri ?? "",
-            createdAt: model.createTime.flatMap(RFC3339.parse) ?? Instant(millisecondsSinceEpoch: 0))
+            id: VertexClient.id(of: name), resourceName: name, pipeline: labels[StewardLabel.resource] ?? "",
+            runID: labels[StewardLabel.run] ?? "", artifactURI: model.artifactUri ?? "",
+            createdAt: model.createTime.flatMap(Instant.init(rfc3339:)) ?? Instant(millisecondsSinceEpoch: 0))
     }
 }

@@ -23,7 +23,7 @@ public final class VertexPipelineService: PipelineService {
     }
 
     public func observeRuns() async throws -> [ObservedRun] {
-        let jobs = try await client.allPipelineJobs(filter: StewardLabels.managedFilter)
+        let jobs = try await client.allPipelineJobs(filter: VertexLabels.managedFilter)
         var runs: [ObservedRun] = []
         for job in jobs {
             guard var run = Self.observedRun(job) else { continue }
@@ -51,7 +51,7 @@ public final class VertexPipelineService: PipelineService {
         guard found.blessed == nil, let folder = found.blessingFolder else { return found }
         var read = found
         if case .success(let uri) = StorageURI.parse(folder) {
-            read.blessed = try await objects.exists(uri.appending("BLESSED"))
+            read.blessed = try await objects.exists(uri.appending(RecordName.blessed))
         } else {
             read.blessed = false
         }
@@ -64,6 +64,21 @@ public final class VertexPipelineService: PipelineService {
         }
         let job = try Self.pipelineJob(for: request, template: template)
         let creation = try await client.createPipelineJob(job, id: request.runID)
+        if creation.outcome == .adopted {
+            // A job with this id that is not Steward's (no managed label, or another resource's) is never seen by
+            // the labelled list: adopting it would plan the run again on every reconcile. Say whose it is instead.
+            let labels = creation.resource.labels ?? [:]
+            guard labels[StewardLabel.managed] == StewardLabel.managedValue,
+                  labels[StewardLabel.resource] == job.labels?[StewardLabel.resource] else {
+                let owner = labels.isEmpty ? "it has no labels" : "its labels are "
+                    + labels.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: ", ")
+                throw RuntimeError(
+                    code: "conflict",
+                    message: "pipeline job '\(creation.resource.name ?? request.runID)' exists and is not this Pipeline's "
+                        + "(\(owner)); Steward will not adopt it: delete it, or rename the Pipeline",
+                    disposition: .stalled)
+            }
+        }
         logger.debug("started pipeline run", metadata: ["run": "\(request.runID)", "outcome": "\(creation.outcome.rawValue)"])
         return creation.outcome
     }
@@ -105,14 +120,14 @@ public final class VertexPipelineService: PipelineService {
 
         var labels = request.labels
         if let model = request.outputs?.model {
-            labels[StewardLabels.modelTask] = StewardLabels.normalized(model.task)
-            labels[StewardLabels.modelArtifact] = StewardLabels.normalized(model.artifact)
+            labels[StewardLabel.modelTask] = VertexLabels.normalized(model.task)
+            labels[StewardLabel.modelArtifact] = VertexLabels.normalized(model.artifact)
         }
         if let blessing = request.outputs?.blessing {
-            labels[StewardLabels.blessingTask] = StewardLabels.normalized(blessing.task)
-            labels[StewardLabels.blessingArtifact] = StewardLabels.normalized(blessing.artifact)
+            labels[StewardLabel.blessingTask] = VertexLabels.normalized(blessing.task)
+            labels[StewardLabel.blessingArtifact] = VertexLabels.normalized(blessing.artifact)
         }
-        try StewardLabels.validate(labels, on: "run '\(request.runID)'")
+        try VertexLabels.validate(labels, on: "run '\(request.runID)'")
 
         let parameters = request.parameters.mapValues { value -> ProtobufValue in
             switch value {
@@ -157,20 +172,20 @@ public final class VertexPipelineService: PipelineService {
     /// A job with Steward's labels as an observed run; nil when the labels are not Steward's.
     static func observedRun(_ job: Vertex.PipelineJob) -> ObservedRun? {
         let labels = job.labels ?? [:]
-        guard let name = job.name, let pipeline = labels[StewardLabels.resource], let key = labels[StewardLabels.key] else {
+        guard let name = job.name, let pipeline = labels[StewardLabel.resource], let key = labels[StewardLabel.key] else {
             return nil
         }
-        let spans = (labels[StewardLabels.spans] ?? "").split(separator: "_").compactMap { Int($0) }
-        let created = job.createTime.flatMap(RFC3339.parse) ?? job.updateTime.flatMap(RFC3339.parse)
+        let spans = (labels[StewardLabel.spans] ?? "").split(separator: "_").compactMap { Int($0) }
+        let created = job.createTime.flatMap(Instant.init(rfc3339:)) ?? job.updateTime.flatMap(Instant.init(rfc3339:))
             ?? Instant(millisecondsSinceEpoch: 0)
         let state = Self.workState(job.state ?? .unspecified)
         var message = job.error?.message
         if job.state == .paused { message = message ?? "the run is paused" }
         return ObservedRun(
             id: VertexClient.id(of: name), pipeline: pipeline, key: key,
-            attempt: labels[StewardLabels.attempt].flatMap { Int($0) } ?? 1, commit: labels[StewardLabels.commit],
-            imageTree: labels[StewardLabels.imageTree], modulesTree: labels[StewardLabels.modulesTree], spans: spans,
-            state: state, createdAt: created, finishedAt: state.isFinished ? job.endTime.flatMap(RFC3339.parse) : nil,
+            attempt: labels[StewardLabel.attempt].flatMap { Int($0) } ?? 1, commit: labels[StewardLabel.commit],
+            imageTree: labels[StewardLabel.imageTree], modulesTree: labels[StewardLabel.modulesTree], spans: spans,
+            state: state, createdAt: created, finishedAt: state.isFinished ? job.endTime.flatMap(Instant.init(rfc3339:)) : nil,
             message: message)
     }
 

@@ -29,6 +29,8 @@ public actor ApplicationDefaultCredentials: AccessTokenProvider {
     private let logger: Logger
     private var provider: CachingTokenProvider?
     private var origin: Origin?
+    /// The `quota_project_id` of the credentials file, once found.
+    private var fileQuotaProject: String?
 
     /// - Parameters:
     ///   - environment: the process environment (or a test's).
@@ -53,6 +55,14 @@ public actor ApplicationDefaultCredentials: AccessTokenProvider {
 
     public func invalidate(_ token: String) async {
         await provider?.invalidate(token)
+    }
+
+    /// `GOOGLE_CLOUD_QUOTA_PROJECT`, else the credentials file's `quota_project_id` (as Google's client libraries
+    /// choose it), else nil.
+    public func quotaProject() async throws -> String? {
+        if let project = environment["GOOGLE_CLOUD_QUOTA_PROJECT"], !project.isEmpty { return project }
+        _ = try await resolvedProvider()
+        return fileQuotaProject
     }
 
     /// Finds the credentials (once) and says where they came from.
@@ -133,6 +143,7 @@ public actor ApplicationDefaultCredentials: AccessTokenProvider {
         case "authorized_user":
             do {
                 let credentials = try JSONDecoder().decode(AuthorizedUserCredentials.self, from: data)
+                fileQuotaProject = credentials.quotaProjectID
                 return AuthorizedUserTokenSource(credentials: credentials, transport: transport)
             } catch {
                 throw unusable("is not complete user credentials (\(Self.missingField(error)))")

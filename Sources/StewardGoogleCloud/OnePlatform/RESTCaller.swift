@@ -54,31 +54,14 @@ struct RESTCaller: Sendable {
             "http.service": "\(service)", "http.method": "\(method)", "http.path": "\(path)",
             "http.status": "\(response.status)",
         ])
-        guard response.isSuccess else { throw RPCErrorMapping.error(for: response, request: request) }
+        guard response.isSuccess else { throw HTTPErrorMapper.runtimeError(for: response, request: request) }
         return response
     }
 
     /// `?a=1&b=2` with values percent-encoded; nil values are left out.
     static func queryString(_ query: [(String, String?)]) -> String {
-        let pairs = query.compactMap { name, value in value.map { "\(name)=\(percentEncoded($0))" } }
-        return pairs.isEmpty ? "" : "?" + pairs.joined(separator: "&")
-    }
-
-    /// Percent-encodes everything but RFC 3986's unreserved characters.
-    static func percentEncoded(_ text: String) -> String {
-        var out = ""
-        for byte in text.utf8 {
-            switch byte {
-            case UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "a")...UInt8(ascii: "z"),
-                 UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "-"), UInt8(ascii: "."), UInt8(ascii: "_"),
-                 UInt8(ascii: "~"):
-                out.append(Character(Unicode.Scalar(byte)))
-            default:
-                let hex = String(byte, radix: 16, uppercase: true)
-                out += "%" + (hex.count == 1 ? "0" + hex : hex)
-            }
-        }
-        return out
+        let encoded = URLEncoding.query(query)
+        return encoded.isEmpty ? "" : "?" + encoded
     }
 
     /// The empty message (`{}`), for bodies and responses without fields.

@@ -222,6 +222,6 @@ struct VertexPipelineServiceTests {
         (String(repeating: "T", count: 70), String(repeating: "t", count: 63)),
     ])
     func normalisedNames(input: String, expected: String) {
-        #expect(StewardLabels.normalized(input) == expected)
+        #expect(VertexLabels.normalized(input) == expected)
     }
 }

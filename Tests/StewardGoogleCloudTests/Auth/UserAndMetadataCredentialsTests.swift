@@ -37,6 +37,35 @@ struct UserAndMetadataCredentialsTests {
         }
     }
 
+    @Test("requests made with user credentials name their quota project in x-goog-user-project; the environment's wins")
+    func quotaProjectOnTheWire() async throws {
+        try await withTemporaryDirectory { folder async throws in
+            let seen = Recorder<String>()
+            let router = Router()
+            router.post("/token") { _, _ in
+                makeResponse(.ok, #"{"access_token": "ya29.user-token", "expires_in": 3599, "token_type": "Bearer"}"#)
+            }
+            router.get("/v1/projects/p/locations/r/pipelineJobs") { request, _ in
+                await seen.append(request.headers[HTTPField.Name("x-goog-user-project")!] ?? "none")
+                return makeResponse(.ok, "{}")
+            }
+            try await withLocalServer(router) { base async throws in
+                let path = folder + "/user.json"
+                let file = #"{"type": "authorized_user", "client_id": "c", "client_secret": "s", "refresh_token": "r", "quota_project_id": "billing-proj", "token_uri": "\#(base)/token"}"#
+                try Data(file.utf8).write(to: URL(fileURLWithPath: path))
+                let request = APIRequest(method: "GET", url: base + "/v1/projects/p/locations/r/pipelineJobs", service: "vertex")
+                for environment in [["GOOGLE_APPLICATION_CREDENTIALS": path],
+                                    ["GOOGLE_APPLICATION_CREDENTIALS": path, "GOOGLE_CLOUD_QUOTA_PROJECT": "env-proj"]] {
+                    let adc = ApplicationDefaultCredentials(environment: environment, transport: AsyncHTTPTransport(),
+                                                            logger: quietLogger)
+                    let transport = AuthorizingTransport(base: AsyncHTTPTransport(), tokens: adc, logger: quietLogger)
+                    #expect(try await transport.send(request).status == 200)
+                }
+            }
+            #expect(await seen.values == ["billing-proj", "env-proj"])
+        }
+    }
+
     @Test("the well-known file defaults to ~/.config/gcloud")
     func wellKnownFileUnderHome() async throws {
         try await withTemporaryDirectory { home async throws in

@@ -6,27 +6,6 @@ import Testing
 
 @Suite("Shared pieces of the Google JSON clients")
 struct OnePlatformTests {
-    @Test("RFC 3339 timestamps with fractions and offsets", arguments: [
-        ("2024-05-01T12:00:00Z", Int64(1_714_564_800_000)),
-        ("2024-05-01T12:00:00.123456Z", Int64(1_714_564_800_123)),
-        ("2024-05-01T12:00:00.5Z", Int64(1_714_564_800_500)),
-        ("2024-05-01T14:00:00.000000001+02:00", Int64(1_714_564_800_000)),
-        ("1970-01-01T00:00:00Z", Int64(0)),
-    ])
-    func parsesTimestamps(text: String, milliseconds: Int64) {
-        #expect(RFC3339.parse(text)?.millisecondsSinceEpoch == milliseconds)
-    }
-
-    @Test("malformed timestamps are refused", arguments: ["2024-05-01", "2024-13-01T00:00:00Z", "2024-05-01T12:00:00", "2024-05-01T12:00:00.Z"])
-    func refusesTimestamps(text: String) {
-        #expect(RFC3339.parse(text) == nil)
-    }
-
-    @Test("formatting keeps milliseconds")
-    func formats() {
-        #expect(RFC3339.format(Instant(millisecondsSinceEpoch: 1_714_564_800_007)) == "2024-05-01T12:00:00.007Z")
-    }
-
     @Test("integers stay JSON integers, other numbers doubles")
     func protobufValueNumbers() throws {
         let value = try ProtobufValue(json: Array(#"{"a":10,"b":0.5,"c":true,"d":"x","e":[null]}"#.utf8))

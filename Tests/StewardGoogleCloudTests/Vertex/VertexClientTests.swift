@@ -1,4 +1,5 @@
 import Foundation
+import StewardCore
 import StewardFakes
 import StewardGoogleCloud
 import StewardHTTP
@@ -60,7 +61,7 @@ struct VertexClientTests {
             #expect(try await h.client.allPipelineJobs().first?.state == .running)
             let done = try await h.client.pipelineJob("train-1")
             #expect(done.state == .succeeded)
-            #expect(done.endTime.flatMap(RFC3339.parse) != nil)
+            #expect(done.endTime.flatMap(Instant.init(rfc3339:)) != nil)
             #expect(try await h.client.allPipelineJobs().first?.state == .succeeded)
         }
     }
