@@ -180,41 +180,6 @@ public final class SQLiteStateStore: StateStore {
             at: Instant(millisecondsSinceEpoch: row["at"]))
     }
 
-    // MARK: - Inventory
-
-    public func upsertInventory(_ item: InventoryItem) async throws {
-        try await database.writeToCompletion { db in
-            try db.execute(
-                sql: """
-                    INSERT INTO inventory (resource, object_kind, external_id, key, created_at) VALUES (?, ?, ?, ?, ?)
-                    ON CONFLICT (resource, object_kind, external_id) DO UPDATE SET key = excluded.key, created_at = excluded.created_at
-                    """,
-                arguments: [item.resource.description, item.objectKind, item.externalID, item.key, item.createdAt.millisecondsSinceEpoch])
-        }
-    }
-
-    public func removeInventory(resource: ResourceID, objectKind: String, externalID: String) async throws {
-        try await database.writeToCompletion { db in
-            try db.execute(
-                sql: "DELETE FROM inventory WHERE resource = ? AND object_kind = ? AND external_id = ?",
-                arguments: [resource.description, objectKind, externalID])
-        }
-    }
-
-    /// Everything in the inventory, in the order it was first recorded.
-    public func inventory() async throws -> [InventoryItem] {
-        try await database.read { db in
-            try Row.fetchAll(db, sql: "SELECT * FROM inventory ORDER BY id").map { row in
-                InventoryItem(
-                    resource: try decode(row["resource"], as: ResourceID.init(parsing:), column: "inventory.resource"),
-                    objectKind: row["object_kind"],
-                    externalID: row["external_id"],
-                    key: row["key"],
-                    createdAt: Instant(millisecondsSinceEpoch: row["created_at"]))
-            }
-        }
-    }
-
     // MARK: - Reconciles
 
     public func beginReconcile(_ record: ReconcileRecord) async throws {
@@ -238,6 +203,23 @@ public final class SQLiteStateStore: StateStore {
             try db.execute(
                 sql: "UPDATE reconciles SET outcome = ?, finished_at = ?, summary = ? WHERE id = ?",
                 arguments: [outcome.rawValue, finishedAt.millisecondsSinceEpoch, summary, id])
+        }
+    }
+
+    /// Closes as `interrupted` every reconcile still `running`: the caller holds the writer lock, so none of them
+    /// is running any more (a process killed mid-reconcile leaves its record open).
+    @discardableResult
+    public func closeInterruptedReconciles(at instant: Instant) async throws -> Int {
+        try await database.writeToCompletion { db in
+            try db.execute(
+                sql: """
+                    UPDATE reconciles SET outcome = 'interrupted', finished_at = ?,
+                      summary = CASE WHEN summary = '' THEN 'interrupted: the process stopped before the reconcile ended'
+                                     ELSE summary END
+                    WHERE outcome = 'running'
+                    """,
+                arguments: [instant.millisecondsSinceEpoch])
+            return db.changesCount
         }
     }
 
@@ -267,12 +249,12 @@ public final class SQLiteStateStore: StateStore {
             for item in conditions {
                 try db.execute(
                     sql: """
-                        INSERT OR REPLACE INTO conditions (resource, type, reason, message, revision, updated_at)
-                        VALUES (?, ?, ?, ?, ?, ?)
+                        INSERT OR REPLACE INTO conditions (resource, type, reason, message, code, revision, updated_at)
+                        VALUES (?, ?, ?, ?, ?, ?, ?)
                         """,
                     arguments: [
                         item.resource.description, item.condition.type.rawValue, item.condition.reason,
-                        item.condition.message, item.revision, item.updatedAt.millisecondsSinceEpoch,
+                        item.condition.message, item.condition.code, item.revision, item.updatedAt.millisecondsSinceEpoch,
                     ])
             }
         }
@@ -287,7 +269,8 @@ public final class SQLiteStateStore: StateStore {
                     condition: Condition(
                         try decode(row["type"], as: Condition.Kind.init(rawValue:), column: "conditions.type"),
                         reason: row["reason"],
-                        message: row["message"]),
+                        message: row["message"],
+                        code: row["code"]),
                     revision: row["revision"],
                     updatedAt: Instant(millisecondsSinceEpoch: row["updated_at"]))
             }
@@ -332,6 +315,86 @@ public final class SQLiteStateStore: StateStore {
                     passed: row["passed"],
                     recordedAt: Instant(millisecondsSinceEpoch: row["recorded_at"]))
             }
+        }
+    }
+
+    // MARK: - Held actions
+
+    public func actionFailures() async throws -> [ActionFailure] {
+        try await database.read { db in
+            try Row.fetchAll(db, sql: "SELECT * FROM action_failures ORDER BY first_failed_at, change_id").map { row in
+                let terminal: Bool = row["terminal"]
+                return ActionFailure(
+                    changeID: row["change_id"],
+                    resource: try decode(row["resource"], as: ResourceID.init(parsing:), column: "action_failures.resource"),
+                    operation: try decode(row["operation"], as: Operation.init(rawValue:), column: "action_failures.operation"),
+                    key: row["key"],
+                    error: RuntimeError(
+                        code: row["code"], message: row["message"], disposition: terminal ? .stalled : .retry,
+                        retryAfter: row["retry_after"]),
+                    attempts: row["attempts"],
+                    firstFailedAt: Instant(millisecondsSinceEpoch: row["first_failed_at"]),
+                    lastFailedAt: Instant(millisecondsSinceEpoch: row["last_failed_at"]),
+                    nextAttemptAt: (row["next_attempt_at"] as Int64?).map(Instant.init(millisecondsSinceEpoch:)))
+            }
+        }
+    }
+
+    public func recordActionFailure(_ failure: ActionFailure) async throws {
+        try await database.writeToCompletion { db in
+            try db.execute(
+                sql: """
+                    INSERT OR REPLACE INTO action_failures
+                      (change_id, resource, operation, key, code, message, terminal, retry_after, attempts,
+                       first_failed_at, last_failed_at, next_attempt_at)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    """,
+                arguments: [
+                    failure.changeID, failure.resource.description, failure.operation.rawValue, failure.key,
+                    failure.error.code, failure.error.message, failure.error.isTerminal, failure.error.retryAfter,
+                    failure.attempts, failure.firstFailedAt.millisecondsSinceEpoch,
+                    failure.lastFailedAt.millisecondsSinceEpoch, failure.nextAttemptAt?.millisecondsSinceEpoch,
+                ])
+        }
+    }
+
+    public func clearActionFailures(_ changeIDs: [String]) async throws {
+        guard !changeIDs.isEmpty else { return }
+        try await database.writeToCompletion { db in
+            for id in changeIDs {
+                try db.execute(sql: "DELETE FROM action_failures WHERE change_id = ?", arguments: [id])
+            }
+        }
+    }
+
+    // MARK: - Retry requests
+
+    public func requestRetry(_ request: RetryRequest) async throws {
+        try await database.writeToCompletion { db in
+            try db.execute(
+                sql: "INSERT INTO retry_requests (resource, requested_by, requested_at) VALUES (?, ?, ?)",
+                arguments: [request.resource.description, request.requestedBy, request.requestedAt.millisecondsSinceEpoch])
+        }
+    }
+
+    public func retryRequests() async throws -> [RetryRequest] {
+        try await database.read { db in try Self.retryRequests(db) }
+    }
+
+    public func takeRetryRequests() async throws -> [RetryRequest] {
+        try await database.writeToCompletion { db in
+            let requests = try Self.retryRequests(db)
+            try db.execute(sql: "DELETE FROM retry_requests")
+            return requests
+        }
+    }
+
+    private static func retryRequests(_ db: Database) throws -> [RetryRequest] {
+        try Row.fetchAll(db, sql: "SELECT * FROM retry_requests ORDER BY seq").map { row in
+            RetryRequest(
+                resource: try decode(row["resource"], as: ResourceID.init(parsing:), column: "retry_requests.resource"),
+                requestedBy: row["requested_by"],
+                requestedAt: Instant(millisecondsSinceEpoch: row["requested_at"]))
         }
     }
 }

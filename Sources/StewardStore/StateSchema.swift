@@ -9,6 +9,7 @@ enum StateSchema {
     static var migrator: DatabaseMigrator {
         var migrator = DatabaseMigrator()
         migrator.registerMigration("v1", migrate: createTables)
+        migrator.registerMigration("v2", migrate: heldActions)
         return migrator
     }
 
@@ -84,6 +85,36 @@ enum StateSchema {
             t.column("pid", .integer).notNull()
             t.column("host", .text).notNull()
             t.column("since", .integer).notNull()
+        }
+    }
+
+    /// v2: the failures of held-back actions and people's retry requests (so a terminal error stays held across
+    /// restarts, and `steward retry` reaches a running `serve`); conditions carry the error's code; the inventory,
+    /// written and never read, goes (what Steward owns is told by labels in the cloud, `docs/state.md`).
+    private static func heldActions(_ db: Database) throws {
+        try db.drop(table: "inventory")
+        try db.alter(table: "conditions") { t in
+            t.add(column: "code", .text)
+        }
+        try db.create(table: "action_failures") { t in
+            t.primaryKey("change_id", .text)
+            t.column("resource", .text).notNull()
+            t.column("operation", .text).notNull()
+            t.column("key", .text)
+            t.column("code", .text).notNull()
+            t.column("message", .text).notNull()
+            t.column("terminal", .boolean).notNull()
+            t.column("retry_after", .double)
+            t.column("attempts", .integer).notNull()
+            t.column("first_failed_at", .integer).notNull()
+            t.column("last_failed_at", .integer).notNull()
+            t.column("next_attempt_at", .integer)
+        }
+        try db.create(table: "retry_requests") { t in
+            t.autoIncrementedPrimaryKey("seq")
+            t.column("resource", .text).notNull()
+            t.column("requested_by", .text).notNull()
+            t.column("requested_at", .integer).notNull()
         }
     }
 }

@@ -13,7 +13,7 @@ struct SQLiteStateStoreOpeningTests {
         folder = try TemporaryFolder()
     }
 
-    @Test("a new file gets every table of the v1 migration, in WAL mode, in folders created on the way")
+    @Test("a new file gets every table of the migrations, in WAL mode, in folders created on the way")
     func newFile() async throws {
         let path = folder.path("nested/.steward/state.db")
         let store = try SQLiteStateStore.open(path: path)
@@ -24,8 +24,9 @@ struct SQLiteStateStoreOpeningTests {
              try String.fetchAll(db, sql: "SELECT identifier FROM grdb_migrations"),
              try String.fetchOne(db, sql: "PRAGMA journal_mode"))
         }
-        #expect(tables.isSuperset(of: ["journal", "inventory", "reconciles", "conditions", "evaluations", "lock_holder"]))
-        #expect(migrations == ["v1"])
+        #expect(tables.isSuperset(of: ["journal", "reconciles", "conditions", "evaluations", "lock_holder", "action_failures", "retry_requests"]))
+        #expect(!tables.contains("inventory"))
+        #expect(migrations == ["v1", "v2"])
         #expect(journalMode == "wal")
     }
 
@@ -50,7 +51,35 @@ struct SQLiteStateStoreOpeningTests {
         let migrations = try await reopened.database.read { db in
             try String.fetchAll(db, sql: "SELECT identifier FROM grdb_migrations")
         }
-        #expect(migrations == ["v1"])
+        #expect(migrations == ["v1", "v2"])
+    }
+
+    @Test("a state file of the first version upgrades in place: its history stays, its inventory goes")
+    func upgradesFromV1() async throws {
+        let path = folder.path("state.db")
+        do {
+            let queue = try DatabaseQueue(path: path)
+            try StateSchema.migrator.migrate(queue, upTo: "v1")
+            try await queue.write { db in
+                try db.execute(sql: """
+                    INSERT INTO conditions (resource, type, reason, message, revision, updated_at)
+                    VALUES ('Pipeline/p', 'Ready', 'RunSucceeded', 'ok', 'abc', 1795919912000)
+                    """)
+                try db.execute(sql: """
+                    INSERT INTO inventory (resource, object_kind, external_id, created_at)
+                    VALUES ('Pipeline/p', 'image', 'img:abc', 1795919912000)
+                    """)
+            }
+        }
+
+        let store = try SQLiteStateStore.open(path: path)
+        let conditions = try await store.conditions()
+        #expect(conditions.map(\.condition) == [Condition(.ready, reason: "RunSucceeded", message: "ok")])
+        #expect(try await store.actionFailures().isEmpty)
+        let tables = try await store.database.read { db in
+            Set(try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type = 'table'"))
+        }
+        #expect(!tables.contains("inventory"))
     }
 
     @Test("a file that is not a SQLite database is unreadable, and left as it was", arguments: [

@@ -74,25 +74,60 @@ struct SQLiteStateStoreRecordTests {
         #expect(try await store.recentJournal(limit: 0).isEmpty)
     }
 
-    @Test("inventory upsert replaces by resource, kind and external id; remove deletes one object")
-    func inventory() async throws {
+    static func failure(_ id: String, _ resource: ResourceID, terminal: Bool, attempts: Int = 1) -> ActionFailure {
         let at = Instant(millisecondsSinceEpoch: 1_795_919_912_000)
-        let image = InventoryItem(resource: Self.pipeline, objectKind: "image", externalID: "us-docker.pkg.dev/p/r/img:abc",
-                                  key: "k1", createdAt: at)
-        let run = InventoryItem(resource: Self.pipeline, objectKind: "pipeline-run", externalID: "projects/p/pipelineJobs/run-1",
-                                key: nil, createdAt: at.adding(seconds: 5))
-        try await store.upsertInventory(image)
-        try await store.upsertInventory(run)
-        var adopted = image
-        adopted.key = "k2"
-        adopted.createdAt = at.adding(seconds: 60)
-        try await store.upsertInventory(adopted)
+        return ActionFailure(
+            changeID: id, resource: resource, operation: .runPipeline, key: "key-\(id)",
+            error: RuntimeError(code: terminal ? "permission_denied" : "unavailable", message: "the API said no",
+                                disposition: terminal ? .stalled : .retry, retryAfter: terminal ? nil : 30),
+            attempts: attempts, firstFailedAt: at, lastFailedAt: at.adding(seconds: 60),
+            nextAttemptAt: terminal ? nil : at.adding(seconds: 90))
+    }
 
-        #expect(try await store.inventory() == [adopted, run])
+    @Test("a held action's failure is kept whole, replaced by change id, and forgotten when cleared")
+    func actionFailures() async throws {
+        let stalled = Self.failure("run-a", Self.pipeline, terminal: true)
+        let backingOff = Self.failure("deploy-b", Self.endpoint, terminal: false)
+        try await store.recordActionFailure(stalled)
+        try await store.recordActionFailure(backingOff)
+        #expect(Set(try await store.actionFailures()) == [stalled, backingOff])
 
-        try await store.removeInventory(resource: Self.pipeline, objectKind: "image", externalID: image.externalID)
-        try await store.removeInventory(resource: Self.dataset, objectKind: "span", externalID: "never-recorded")
-        #expect(try await store.inventory() == [run])
+        var again = backingOff
+        again.attempts = 2
+        try await store.recordActionFailure(again)
+        #expect(Set(try await store.actionFailures()) == [stalled, again])
+
+        try await store.clearActionFailures(["deploy-b", "never-recorded"])
+        #expect(try await store.actionFailures() == [stalled])
+        #expect(try await store.actionFailures().first?.error.isTerminal == true)
+    }
+
+    @Test("retry requests are kept in order until taken, and taken once")
+    func retryRequests() async throws {
+        let at = Instant(millisecondsSinceEpoch: 1_795_919_912_000)
+        let first = RetryRequest(resource: Self.pipeline, requestedBy: "steward retry (pid 1 on a)", requestedAt: at)
+        let second = RetryRequest(resource: Self.endpoint, requestedBy: "steward retry (pid 2 on a)", requestedAt: at.adding(seconds: 1))
+        try await store.requestRetry(first)
+        try await store.requestRetry(second)
+        #expect(try await store.retryRequests() == [first, second])
+        #expect(try await store.takeRetryRequests() == [first, second])
+        #expect(try await store.takeRetryRequests().isEmpty)
+    }
+
+    @Test("reconciles a killed process left running are closed as interrupted; finished ones keep their outcome")
+    func closesInterruptedReconciles() async throws {
+        let start = Instant(millisecondsSinceEpoch: 1_795_919_912_000)
+        try await store.beginReconcile(ReconcileRecord(id: "done", revision: "a", planDigest: "d", startedAt: start))
+        try await store.finishReconcile(id: "done", outcome: .succeeded, finishedAt: start.adding(seconds: 1), summary: "ok")
+        try await store.beginReconcile(ReconcileRecord(id: "killed", revision: "b", planDigest: "d", startedAt: start.adding(seconds: 2)))
+
+        #expect(try await store.closeInterruptedReconciles(at: start.adding(seconds: 9)) == 1)
+        let records = Dictionary(uniqueKeysWithValues: try await store.reconciles(limit: 10).map { ($0.id, $0) })
+        #expect(records["killed"]?.outcome == .interrupted)
+        #expect(records["killed"]?.finishedAt == start.adding(seconds: 9))
+        #expect(records["killed"]?.summary.contains("interrupted") == true)
+        #expect(records["done"]?.outcome == .succeeded)
+        #expect(try await store.closeInterruptedReconciles(at: start.adding(seconds: 10)) == 0)
     }
 
     @Test("reconciles are listed newest first, finished ones with their outcome")
