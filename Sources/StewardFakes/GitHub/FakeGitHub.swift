@@ -88,4 +88,9 @@ public struct FakeGitHub: Sendable {
     public func inject(_ failure: FakeGitHubState.Injected) async {
         await state.inject(failure)
     }
+
+    /// Refuses every write with 403, as for a token without `contents: write`.
+    public func denyWrites(_ message: String = "Resource not accessible by personal access token") async {
+        await state.denyWrites(message)
+    }
 }

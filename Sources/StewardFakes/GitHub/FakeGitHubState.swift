@@ -56,6 +56,7 @@ public actor FakeGitHubState {
     public private(set) var releases: [StoredRelease] = []
     public private(set) var requests: [FakeGitHubRequest] = []
     private var injected: [Injected] = []
+    private var writeDenial: String?
     private var nextID = 1000
     private var remaining = 5000
 
@@ -66,6 +67,10 @@ public actor FakeGitHubState {
 
     public func setBaseURL(_ url: String) { baseURL = url }
     public func inject(_ failure: Injected) { injected.append(failure) }
+    /// Refuses every write (POST, PATCH, DELETE) with 403 and this message, as GitHub answers a token without
+    /// `contents: write`, until `allowWrites()`; the rate-limit headers say plenty remain, so it is no rate limit.
+    public func denyWrites(_ message: String = "Resource not accessible by personal access token") { writeDenial = message }
+    public func allowWrites() { writeDenial = nil }
 
     @discardableResult
     public func seed(repository: String, tag: String, draft: Bool, assets: [String] = [],
@@ -116,6 +121,9 @@ public actor FakeGitHubState {
             }
         }
         remaining -= 1
+        if let writeDenial, request.method != "GET", request.method != "HEAD" {
+            return withRateLimit(error(403, writeDenial), authenticated: authenticated, exhausted: false)
+        }
         return withRateLimit(route(request, authenticated: authenticated), authenticated: authenticated,
                              exhausted: false)
     }

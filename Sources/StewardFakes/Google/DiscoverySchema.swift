@@ -1,4 +1,5 @@
 import Foundation
+import StewardCore
 import StewardGoogleCloud
 
 /// A small validator of request bodies and query parameters against a discovery document's fragment,
@@ -80,7 +81,7 @@ public struct DiscoverySchema: Sendable {
             case "int64", "uint64":
                 if !fullMatch(text, "-?[0-9]+") { errors.append("Invalid value at \(place) (TYPE_INT64): \"\(text)\"") }
             case "google-datetime":
-                if RFC3339.parse(text) == nil { errors.append("Invalid value at \(place) (type.googleapis.com/google.protobuf.Timestamp): \"\(text)\"") }
+                if Instant(rfc3339: text) == nil { errors.append("Invalid value at \(place) (type.googleapis.com/google.protobuf.Timestamp): \"\(text)\"") }
             case "google-duration":
                 if !fullMatch(text, "-?[0-9]+(\\.[0-9]{1,9})?s") { errors.append("Invalid value at \(place) (type.googleapis.com/google.protobuf.Duration): \"\(text)\"") }
             default:

@@ -18,6 +18,7 @@ public actor FakeCloudBuild {
     private var clock = FakeClock()
     private var sequence = 0
     private var injected: [FakeError] = []
+    private var denials: [FakeDenial] = []
     private var builds: [String: BuildRecord] = [:]
     /// Operation name → build id.
     private var operations: [String: String] = [:]
@@ -36,6 +37,10 @@ public actor FakeCloudBuild {
         injected += FakeError.injected(count, status: status, retryAfter: retryAfter)
     }
 
+    /// Refuses every matching request until `allowAll()`, e.g. `pipelineJobs.create` with 403 PERMISSION_DENIED.
+    public func deny(_ denial: FakeDenial) { denials.append(denial) }
+    public func allowAll() { denials.removeAll() }
+
     public func setMaximumPageSize(_ size: Int) { maximumPageSize = size }
     /// The next build created ends with `FAILURE` and this detail.
     public func failNextBuild(_ detail: String) { nextFailure = detail }
@@ -47,7 +52,7 @@ public actor FakeCloudBuild {
     // MARK: Serving
 
     public func handle(_ request: FakeRequest) -> FakeResponse {
-        return answer(request, injected: &injected, log: &requests) { (request) throws(FakeError) in try route(request) }
+        return answer(request, injected: &injected, denials: denials, log: &requests) { (request) throws(FakeError) in try route(request) }
     }
 
     private func route(_ request: FakeRequest) throws(FakeError) -> FakeResponse {

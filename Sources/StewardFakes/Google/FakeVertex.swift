@@ -33,6 +33,7 @@ public actor FakeVertex {
     private var clock = FakeClock()
     private var sequence = 0
     private var injected: [FakeError] = []
+    private var denials: [FakeDenial] = []
 
     private var pipelineJobs: [String: PipelineJobRecord] = [:]
     private var models: [String: ModelRecord] = [:]
@@ -60,6 +61,10 @@ public actor FakeVertex {
     public func failNext(_ count: Int, status: Int = 503, retryAfter: String? = "1") {
         injected += FakeError.injected(count, status: status, retryAfter: retryAfter)
     }
+
+    /// Refuses every matching request until `allowAll()`, e.g. `pipelineJobs.create` with 403 PERMISSION_DENIED.
+    public func deny(_ denial: FakeDenial) { denials.append(denial) }
+    public func allowAll() { denials.removeAll() }
 
     public func setMaximumPageSize(_ size: Int) { maximumPageSize = size }
     public func setOperationPollsUntilDone(_ count: Int) { operationPollsUntilDone = count }
@@ -108,7 +113,7 @@ public actor FakeVertex {
 
     public func handle(_ request: FakeRequest) async -> FakeResponse {
         await runDueWork()
-        return answer(request, injected: &injected, log: &requests) { (request) throws(FakeError) in try route(request) }
+        return answer(request, injected: &injected, denials: denials, log: &requests) { (request) throws(FakeError) in try route(request) }
     }
 
     private func route(_ request: FakeRequest) throws(FakeError) -> FakeResponse {
@@ -605,7 +610,7 @@ public actor FakeVertex {
         stored["createTime"] = .string(created)
         var record = BatchJobRecord(id: id, sequence: next(), job: stored, labels: labels(of: job))
         let modelName = modelRecord.model["displayName"]?.stringValue ?? modelID
-        let stamp = RFC3339.parse(created).map(RFC3339.format) ?? created
+        let stamp = Instant(rfc3339: created).map(\.rfc3339) ?? created
         record.outputDirectory = (prefix.hasSuffix("/") ? prefix : prefix + "/") + "prediction-\(modelName)-\(stamp)"
         batchJobs[id] = record
         return ok(renderBatch(id))

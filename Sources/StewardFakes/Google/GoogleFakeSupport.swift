@@ -161,12 +161,38 @@ func fullMatch(_ text: String, _ pattern: String) -> Bool {
     text.range(of: "^(?:\(pattern))$", options: .regularExpression) != nil
 }
 
-/// What every Google fake does with a request: answer an injected failure first, else route it; and log it.
-func answer(_ request: FakeRequest, injected: inout [FakeError], log: inout [RecordedRequest],
+/// A standing refusal of one method (by HTTP method and path suffix), as Google answers a caller without the
+/// permission (403 `PERMISSION_DENIED`) or a request it will never accept (400 `INVALID_ARGUMENT`): served to every
+/// matching request until lifted, unlike the one-off injected failures.
+public struct FakeDenial: Sendable {
+    public var method: String
+    public var pathSuffix: String
+    public var http: Int
+    public var status: String
+    public var message: String
+
+    public init(method: String, pathSuffix: String, http: Int = 403, status: String = "PERMISSION_DENIED", message: String) {
+        self.method = method
+        self.pathSuffix = pathSuffix
+        self.http = http
+        self.status = status
+        self.message = message
+    }
+
+    func matches(_ request: FakeRequest) -> Bool { request.method == method && request.path.hasSuffix(pathSuffix) }
+
+    var error: FakeError { FakeError(http: http, status: status, message: message) }
+}
+
+/// What every Google fake does with a request: answer an injected failure first, then a standing denial, else
+/// route it; and log it.
+func answer(_ request: FakeRequest, injected: inout [FakeError], denials: [FakeDenial] = [], log: inout [RecordedRequest],
             route: (FakeRequest) throws(FakeError) -> FakeResponse) -> FakeResponse {
     let response: FakeResponse
     if !injected.isEmpty {
         response = injected.removeFirst().response
+    } else if let denial = denials.first(where: { $0.matches(request) }) {
+        response = denial.error.response
     } else {
         do {
             response = try route(request)
