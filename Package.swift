@@ -28,7 +28,7 @@ let package = Package(
         // YAML → resources + diagnostics.
         .target(
             name: "StewardManifests",
-            dependencies: ["StewardCore", "Yams"]
+            dependencies: ["StewardCore", "StewardRuntime", "Yams"]
         ),
         // libgit2 from Debian's libgit2-dev.
         .systemLibrary(
@@ -40,10 +40,10 @@ let package = Package(
             name: "StewardGit",
             dependencies: ["CLibGit2", "StewardCore", "StewardRuntime", .product(name: "Logging", package: "swift-log")]
         ),
-        // Ports, reconciler, applier.
+        // Ports, the reconcile engine (observer, applier, backoff), status report.
         .target(
             name: "StewardRuntime",
-            dependencies: ["StewardCore", "StewardManifests", "StewardArchive", .product(name: "Logging", package: "swift-log")]
+            dependencies: ["StewardCore", "StewardArchive", .product(name: "Logging", package: "swift-log")]
         ),
         .target(
             name: "StewardStore",
@@ -77,12 +77,11 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
-        // GitHub releases and webhook verification.
+        // GitHub releases.
         .target(
             name: "StewardGitHub",
             dependencies: [
                 "StewardCore", "StewardRuntime", "StewardHTTP",
-                .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
@@ -90,7 +89,8 @@ let package = Package(
         .target(
             name: "StewardServer",
             dependencies: [
-                "StewardCore", "StewardRuntime", "StewardGitHub",
+                "StewardCore", "StewardRuntime",
+                .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Metrics", package: "swift-metrics"),
@@ -130,14 +130,14 @@ let package = Package(
         // Counts the HTTP requests of a no-op reconcile against the fakes (`make bench`; counts, not time).
         .executableTarget(
             name: "steward-request-count",
-            dependencies: ["StewardCore", "StewardRuntime", "StewardGit", "StewardGoogleCloud", "StewardHTTP", "StewardFakes",
+            dependencies: ["StewardCore", "StewardRuntime", "StewardManifests", "StewardGit", "StewardGoogleCloud", "StewardHTTP", "StewardFakes",
                            .product(name: "Logging", package: "swift-log")]
         ),
 
         // Measures `steward serve`: webhook → first cloud request, resident memory (`make bench`).
         .executableTarget(
             name: "steward-serve-bench",
-            dependencies: ["StewardFakes", "StewardGitHub", .product(name: "AsyncHTTPClient", package: "async-http-client")]
+            dependencies: ["StewardFakes", "StewardServer", .product(name: "AsyncHTTPClient", package: "async-http-client")]
         ),
 
         .testTarget(name: "StewardCoreTests", dependencies: ["StewardCore"], exclude: ["Golden"]),
@@ -158,21 +158,21 @@ let package = Package(
         .testTarget(name: "StewardGitHubTests", dependencies: [
             "StewardGitHub", "StewardHTTP", "StewardRuntime", "StewardCore", "StewardFakes",
             .product(name: "Hummingbird", package: "hummingbird"),
-        ], exclude: ["Fixtures"]),
+        ]),
         .testTarget(name: "StewardCLITests", dependencies: ["steward", "StewardStore", "StewardRuntime", "StewardCore"]),
         // The service in process, and `steward serve` through the built binary.
         .testTarget(name: "StewardServerTests", dependencies: [
-            "steward", "StewardServer", "StewardRuntime", "StewardCore", "StewardStore", "StewardGitHub", "StewardFakes",
+            "steward", "StewardServer", "StewardRuntime", "StewardCore", "StewardStore", "StewardFakes",
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "HummingbirdTesting", package: "hummingbird"),
             .product(name: "Prometheus", package: "swift-prometheus"),
             .product(name: "AsyncHTTPClient", package: "async-http-client"),
-        ]),
+        ], exclude: ["Fixtures"]),
         // `plan` and `apply` of manifests/ through the built `steward`, and the quickstart's data loop on the gcp
         // adapters in process, against the fakes and fake-gcs-server.
         .testTarget(name: "StewardEndToEndTests", dependencies: [
             "steward", "StewardFakes", "StewardGoogleCloud", "StewardHTTP", "StewardCore", "StewardRuntime",
-            "StewardGit", "StewardStore", "StewardGitHub", .product(name: "Logging", package: "swift-log"),
+            "StewardGit", "StewardStore", "StewardGitHub", "StewardManifests", .product(name: "Logging", package: "swift-log"),
         ]),
     ],
     swiftLanguageModes: [.v6]

@@ -15,8 +15,7 @@ public struct CycleOutcome: Sendable {
 
     public var result: Result
     public var message: String
-    /// When to look again without waiting for the interval: changes became due, work is in progress, or a
-    /// backoff ends.
+    /// When to look again without waiting for the interval, as the engine decided.
     public var followUp: Duration?
 
     public init(result: Result, message: String, followUp: Duration? = nil) {
@@ -26,37 +25,19 @@ public struct CycleOutcome: Sendable {
     }
 }
 
-/// One reconcile of the service: where is the branch → decode → observe → plan → hold back resources that are
-/// backing off → apply → record conditions, history and metrics. Every log line carries the reconcile id and
-/// the revision.
+/// One reconcile of the service: where is the branch → the engine's reconcile → logs and metrics. Every log
+/// line carries the reconcile id and the revision.
 public struct ReconcileCycle: Sendable {
-    public var reconciler: Reconciler
+    public var engine: ReconcileEngine
     public var tracker: any RevisionTracker
-    /// The provider's adapters for the manifests at a commit (the Project names the provider).
-    public var providers: @Sendable (DesiredState) async throws -> Providers
-    public var store: any StateStore
     public var metrics: ServeMetrics
-    public var backoff: Backoff
-    public var concurrency: Int
-    /// How often work in progress is looked at between interval ticks.
-    public var pollInterval: Duration
-    public var clock: @Sendable () -> Instant
     /// Told of the manifests each reconcile decoded (the webhook's repository, the status page's thresholds).
     public var loaded: @Sendable (DesiredState) -> Void = { _ in }
 
-    public init(reconciler: Reconciler, tracker: any RevisionTracker,
-                providers: @escaping @Sendable (DesiredState) async throws -> Providers, store: any StateStore,
-                metrics: ServeMetrics, backoff: Backoff = Backoff(), concurrency: Int = 4,
-                pollInterval: Duration = .seconds(10), clock: @escaping @Sendable () -> Instant) {
-        self.reconciler = reconciler
+    public init(engine: ReconcileEngine, tracker: any RevisionTracker, metrics: ServeMetrics) {
+        self.engine = engine
         self.tracker = tracker
-        self.providers = providers
-        self.store = store
         self.metrics = metrics
-        self.backoff = backoff
-        self.concurrency = concurrency
-        self.pollInterval = pollInterval
-        self.clock = clock
     }
 
     /// Runs one reconcile; never throws: what went wrong is the outcome, logged and counted.
@@ -65,12 +46,13 @@ public struct ReconcileCycle: Sendable {
         let outcome = await ReconcileContext.with(id: id) {
             await attempt(id: id, trigger: trigger, resolved: resolved)
         }
-        metrics.reconciled(result: outcome.result.rawValue, duration: ContinuousClock.now - started, finishedAt: clock())
+        metrics.reconciled(result: outcome.result.rawValue, duration: ContinuousClock.now - started,
+                           finishedAt: engine.clock())
         return outcome
     }
 
     private func attempt(id: String, trigger: Trigger, resolved: @Sendable (String) -> Void) async -> CycleOutcome {
-        let logger = reconciler.logger
+        let logger = engine.reconciler.logger
         let revision: String
         do {
             revision = try await tracker.current(fetched: { metrics.fetched(duration: $0) })
@@ -82,41 +64,44 @@ public struct ReconcileCycle: Sendable {
         return await ReconcileContext.with(revision: revision) {
             do {
                 logger.info("reconcile started", metadata: ["trigger": "\(trigger)"])
-                let desired = try await reconciler.load(revision: revision)
-                loaded(desired)
-                for diagnostic in desired.diagnostics {
-                    logger.warning("manifest diagnostic", metadata: ["diagnostic": "\(diagnostic)"])
-                }
-                let providers = try await self.providers(desired)
-                let (plan, observed) = try await reconciler.plan(desired, providers: providers, now: clock())
-                let held = backoff.holdBack(plan, now: clock())
-                let report = try await reconciler.apply(held, desired: desired, providers: providers, store: store,
-                                                        reconcileID: id, clock: clock, concurrency: concurrency,
-                                                        observed: observed, progress: { event in
-                    if case .ended(let result) = event {
+                let report = try await engine.reconcile(ReconcileEngine.Pass(
+                    revision: revision, id: id,
+                    review: { review in
+                        loaded(review.desired)
+                        for diagnostic in review.desired.diagnostics {
+                            logger.warning("manifest diagnostic", metadata: ["diagnostic": "\(diagnostic)"])
+                        }
+                        return true
+                    },
+                    progress: { event in
+                        guard case .ended(let result) = event else { return }
                         logger.info("action \(result.outcome.rawValue)", metadata: [
                             "resource": "\(result.change.resource)", "action": "\(result.change.operation.rawValue)",
                             "outcome": "\(result.outcome.rawValue)", "detail": "\(result.message ?? "")",
+                            "error.code": "\(result.error?.code ?? "")",
                         ])
-                    }
-                })
-                backoff.record(report.results, now: clock())
-                let shown = backoff.annotate(report.after.conditions, now: clock())
-                if shown != report.after.conditions { try await store.replaceConditions(shown) }
+                    }))
                 metrics.actions(report.results)
-                metrics.evaluations(try await store.evaluations())
+                metrics.evaluations(try await engine.store.evaluations())
                 for entry in report.recovered {
                     logger.notice("recovered an interrupted action", metadata: [
                         "resource": "\(entry.resource)", "action": "\(entry.operation.rawValue)",
                     ])
                 }
-                let failed = report.results.filter { $0.outcome == .failed }.count
+                for condition in report.stalled where report.results.contains(where: { $0.change.resource == condition.resource }) {
+                    logger.warning("resource stalled", metadata: [
+                        "resource": "\(condition.resource)", "reason": "\(condition.condition.reason)",
+                        "detail": "\(condition.condition.message)",
+                    ])
+                }
+                let failed = report.results.filter { $0.outcome.isFailure }.count
                 let message = report.results.isEmpty
                     ? (report.after.changes.isEmpty ? "up to date" : "\(report.after.changes.count) in progress")
                     : "\(report.results.count) action\(report.results.count == 1 ? "" : "s"), \(failed) failed"
                 logger.info("reconcile finished", metadata: ["actions": "\(report.results.count)", "failed": "\(failed)",
-                                                             "summary": "\(message)"])
-                return CycleOutcome(result: failed > 0 ? .failed : .succeeded, message: message, followUp: followUp(after: report))
+                                                             "summary": "\(message)", "next": "\(report.next)"])
+                return CycleOutcome(result: failed > 0 ? .failed : .succeeded, message: message,
+                                    followUp: engine.requeueAfter(report))
             } catch is CancellationError {
                 logger.notice("reconcile cancelled; the journal holds the action in flight and the next start takes it up")
                 return CycleOutcome(result: .error, message: "cancelled")
@@ -125,19 +110,5 @@ public struct ReconcileCycle: Sendable {
                 return CycleOutcome(result: .error, message: "\(error)")
             }
         }
-    }
-
-    /// Changes the apply made due → at once; work in progress or changes that did not move → after
-    /// `pollInterval`; only resources backing off → when the first backoff ends.
-    private func followUp(after report: ApplyReport) -> Duration? {
-        let now = clock()
-        let remaining = backoff.holdBack(report.after, now: now).changes
-        let progressed = report.results.contains { $0.outcome == .succeeded || $0.outcome == .adopted || $0.outcome == .started }
-        if progressed, remaining.contains(where: { $0.action.isChange }) { return .milliseconds(200) }
-        if !remaining.isEmpty, remaining.contains(where: { $0.action.isChange || $0.action == .wait }) { return pollInterval }
-        if let next = backoff.active(at: now).values.map(\.until).min() {
-            return .milliseconds(Int64(max(0.2, next.seconds(since: now)) * 1000))
-        }
-        return nil
     }
 }

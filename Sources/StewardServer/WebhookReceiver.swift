@@ -1,6 +1,6 @@
 import Foundation
 import Logging
-import StewardGitHub
+
 import Synchronization
 
 /// `POST /hooks/github`: GitHub deliveries, checked before anything else by their HMAC-SHA256 signature,

@@ -5,6 +5,7 @@ import StewardFakes
 import StewardGit
 import StewardGoogleCloud
 import StewardHTTP
+import StewardManifests
 import StewardRuntime
 
 /// Counts the HTTP requests of one reconcile with nothing to do, for 1 and for 1,000 Pipelines, against the
@@ -53,17 +54,17 @@ enum RequestCount {
             releases: NoReleases())
 
         let source = try await LibGit2Source.open(path: repo, logger: logger)
-        let reconciler = Reconciler(source: source, path: RepositoryPath(unchecked: "manifests"), logger: logger)
+        let reconciler = Reconciler(source: source, path: RepositoryPath(unchecked: "manifests"), decoder: ManifestDecoder(),
+                                    logger: logger)
         let desired = try await reconciler.load(revision: "HEAD")
         guard !desired.diagnostics.hasErrors else { throw BenchError(message: "\(desired.diagnostics.prefix(3))") }
-        let store = InMemoryStateStore()
         let clock: @Sendable () -> Instant = { Instant(secondsSinceEpoch: Date().timeIntervalSince1970) }
+        let engine = ReconcileEngine(reconciler: reconciler, store: InMemoryStateStore(), providers: { _ in providers },
+                                     concurrency: 8, clock: clock)
         // Apply until every run has succeeded and nothing is due or in progress.
         for round in 0..<40 {
-            let (plan, observed) = try await reconciler.plan(desired, providers: providers, now: clock())
-            if plan.changes.isEmpty { break }
-            _ = try await reconciler.apply(plan, desired: desired, providers: providers, store: store,
-                                           reconcileID: "bench-\(round)", clock: clock, concurrency: 8, observed: observed)
+            let report = try await engine.reconcile(ReconcileEngine.Pass(revision: "HEAD", id: "bench-\(round)"))
+            if report.after.changes.isEmpty { break }
         }
         counter.reset()
         let (plan, _) = try await reconciler.plan(desired, providers: providers, now: clock())
@@ -113,14 +114,18 @@ actor InMemoryStateStore: StateStore {
     func appendJournal(_ entry: JournalEntry) async throws { journal.append(entry) }
     func unfinishedActions() async throws -> [JournalEntry] { [] }
     func recentJournal(limit: Int) async throws -> [JournalEntry] { Array(journal.suffix(limit).reversed()) }
-    func upsertInventory(_ item: InventoryItem) async throws {}
-    func removeInventory(resource: ResourceID, objectKind: String, externalID: String) async throws {}
-    func inventory() async throws -> [InventoryItem] { [] }
     func beginReconcile(_ record: ReconcileRecord) async throws {}
     func finishReconcile(id: String, outcome: ReconcileOutcome, finishedAt: Instant, summary: String) async throws {}
+    func closeInterruptedReconciles(at instant: Instant) async throws -> Int { 0 }
     func reconciles(limit: Int) async throws -> [ReconcileRecord] { [] }
     func replaceConditions(_ conditions: [ResourceCondition]) async throws {}
     func conditions() async throws -> [ResourceCondition] { [] }
     func recordEvaluation(_ record: EvaluationRecord) async throws {}
     func evaluations() async throws -> [EvaluationRecord] { [] }
+    func actionFailures() async throws -> [ActionFailure] { [] }
+    func recordActionFailure(_ failure: ActionFailure) async throws {}
+    func clearActionFailures(_ changeIDs: [String]) async throws {}
+    func requestRetry(_ request: RetryRequest) async throws {}
+    func retryRequests() async throws -> [RetryRequest] { [] }
+    func takeRetryRequests() async throws -> [RetryRequest] { [] }
 }

@@ -2,7 +2,7 @@ import AsyncHTTPClient
 import Foundation
 import NIOCore
 import StewardFakes
-import StewardGitHub
+import StewardServer
 import Synchronization
 
 /// Measures `steward serve` (the release binary beside this one) against the Vertex AI and Cloud Build fakes and

@@ -60,80 +60,90 @@ struct Apply: AsyncParsableCommand {
             options.revision = saved.plan.revision
             options.path = saved.path
         }
-        let reconciler = Reconciler(source: repository, path: options.manifestsPath, logger: logger)
-        var desired = try await Session.load(repository, options, logger: logger)
-        Session.report(desired.diagnostics)
-        let providers = try Composition.providers(global, desired: desired, logger: logger)
+        await Session.noteUncommitted(repository, options)
         let store = try Composition.store(global)
-
-        var plan = try await reconciler.plan(desired, providers: providers, now: Terminal.now())
-        if let saved {
-            guard plan.0.observedDigest == saved.plan.observedDigest else {
-                throw ReconcileError.stalePlan(reason: "the observed state changed since the plan was made")
-            }
-            plan.0 = saved.plan
-        }
-        Terminal.out(PlanRenderer().text(plan.0))
-        if saved == nil && !yes && plan.0.hasChanges {
-            guard Terminal.stdinIsTerminal else {
-                throw CommandFailure("refusing to apply without --yes: standard input is not a terminal to ask on")
-            }
-            guard Terminal.confirm("Apply these changes?") else {
-                Terminal.err("apply cancelled")
-                throw ExitCode(1)
-            }
-        }
-
+        let engine = Composition.engine(repository, path: options.manifestsPath, store: store, global: global,
+                                        concurrency: concurrency, pollInterval: pollInterval.seconds, logger: logger)
         let holder = LockHolder(command: "steward apply", pid: getpid(), host: ProcessInfo.processInfo.hostName,
                                 since: Terminal.now())
         let lock = try await store.acquireLock(holder: holder)
-        let deadline = Terminal.now().adding(seconds: timeout.seconds)
-        var last: ApplyReport?
-        var anyFailed = false
+        let report: ReconcileReport
         do {
-            while true {
-                let id = ReconcileContext.newID(now: Terminal.now())
-                let report = try await reconciler.apply(plan.0, desired: desired, providers: providers, store: store,
-                                                        reconcileID: id, clock: Terminal.now, concurrency: concurrency,
-                                                        observed: plan.1, progress: ApplyProgress.print)
-                for entry in report.recovered {
-                    Terminal.err("recovered: \(entry.operation.rawValue) of \(entry.resource) was interrupted; re-planned from observed state")
-                }
-                anyFailed = anyFailed || report.failed
-                last = report
-                guard wait else { break }
-                if report.after.changes.isEmpty { break }
-                if !report.stalled.isEmpty { break }
-                if report.after.changes.allSatisfy({ $0.action == .wait }), Terminal.now() >= deadline {
-                    let waiting = report.after.changes.map { "\($0.resource) \($0.operation.rawValue): \($0.reason)" }
-                    Terminal.err("timed out after \(formatDuration(seconds: timeout.seconds)); still in progress:\n  " + waiting.joined(separator: "\n  "))
-                    await lock.release()
-                    throw ExitCode(1)
-                }
-                if Terminal.now() >= deadline {
-                    Terminal.err("timed out after \(formatDuration(seconds: timeout.seconds)) with changes still due")
-                    await lock.release()
-                    throw ExitCode(1)
-                }
-                ApplyProgress.waiting(report.after)
-                try await Task.sleep(for: .milliseconds(Int(pollInterval.seconds * 1000)))
-                // Each pass reads the same revision again: a commit that lands meanwhile is for the next apply.
-                desired = try await reconciler.load(revision: desired.revision)
-                plan = try await reconciler.plan(desired, providers: providers, now: Terminal.now())
-                ApplyProgress.finished(waited: report.after, now: plan.0)
-                if plan.0.changes.contains(where: { $0.action.isChange }) { Terminal.out(PlanRenderer().text(plan.0)) }
-            }
+            report = try await reconcile(engine, revision: options.revision, saved: saved?.plan)
         } catch {
             await lock.release()
             throw error
         }
         await lock.release()
-        try await finish(last, desired: desired, failed: anyFailed)
+        try finish(report)
     }
 
-    /// Prints the outcome and picks the exit code.
-    private func finish(_ report: ApplyReport?, desired: DesiredState, failed: Bool = false) async throws {
-        guard let report else { return }
+    /// One reconcile, or with `--wait` one after another for as long as the engine says to look again.
+    private func reconcile(_ engine: ReconcileEngine, revision: String, saved: Plan?) async throws -> ReconcileReport {
+        let deadline = Terminal.now().adding(seconds: timeout.seconds)
+        let ask = saved == nil && !yes
+        var revision = revision
+        var previous: ReconcileReport?
+        while true {
+            let waited = previous?.after
+            let first = previous == nil
+            // The first pass is what a person asked for: actions held back are tried once more. Later passes hold
+            // back, as `steward serve` does, what is backing off or stalled.
+            let report = try await engine.reconcile(ReconcileEngine.Pass(
+                revision: revision, id: ReconcileContext.newID(now: Terminal.now()), retryHeld: first,
+                saved: first ? saved : nil,
+                review: { review in
+                    guard let waited else {
+                        Session.report(review.desired.diagnostics)
+                        Terminal.out(PlanRenderer().text(review.plan))
+                        return try Self.approve(review.plan, ask: ask)
+                    }
+                    ApplyProgress.finished(waited: waited, now: review.plan)
+                    if review.plan.hasChanges { Terminal.out(PlanRenderer().text(review.plan)) }
+                    return true
+                },
+                progress: ApplyProgress.print))
+            guard report.applied else { throw ExitCode(1) }
+            for entry in report.recovered {
+                Terminal.err("recovered: \(entry.operation.rawValue) of \(entry.resource) was interrupted; re-planned from observed state")
+            }
+            for request in report.retried {
+                Terminal.err("retrying \(request.resource), as \(request.requestedBy) asked")
+            }
+            previous = report
+            // Each pass reads the same commit: a commit that lands meanwhile is for the next apply.
+            revision = report.desired.revision
+            guard wait, let delay = engine.requeueAfter(report) else { return report }
+            let now = Terminal.now()
+            if now >= deadline {
+                let waiting = report.after.changes.map { "\($0.resource) \($0.operation.rawValue): \($0.reason)" }
+                Terminal.err("timed out after \(formatDuration(seconds: timeout.seconds)); still in progress or due:\n  "
+                    + waiting.joined(separator: "\n  "))
+                throw ExitCode(1)
+            }
+            ApplyProgress.waiting(report.after)
+            let seconds = min(Double(delay.components.seconds) + Double(delay.components.attoseconds) / 1e18,
+                              deadline.seconds(since: now))
+            try await Task.sleep(for: .milliseconds(Int64(max(0, seconds) * 1000)))
+        }
+    }
+
+    /// Asks on the terminal before changes are made, unless `--yes` (or a saved plan) says to go ahead.
+    private static func approve(_ plan: Plan, ask: Bool) throws -> Bool {
+        guard ask, plan.hasChanges else { return true }
+        guard Terminal.stdinIsTerminal else {
+            throw CommandFailure("refusing to apply without --yes: standard input is not a terminal to ask on")
+        }
+        guard Terminal.confirm("Apply these changes?") else {
+            Terminal.err("apply cancelled")
+            return false
+        }
+        return true
+    }
+
+    /// Prints the outcome and picks the exit code: 1 when an action of the last reconcile failed, a resource is
+    /// stalled (each is named with why), or a manifest is invalid.
+    private func finish(_ report: ReconcileReport) throws {
         let stalled = report.stalled
         for condition in stalled {
             Terminal.err("stalled: \(condition.resource): \(condition.condition.message)")
@@ -148,8 +158,11 @@ struct Apply: AsyncParsableCommand {
                 Terminal.out("Apply done at \(at); still in progress or due: \(names)\n")
             }
         }
-        if desired.diagnostics.hasErrors { Terminal.err(desired.diagnostics.summary) }
-        if failed || !stalled.isEmpty || desired.diagnostics.hasErrors { throw ExitCode(1) }
+        let diagnostics = report.desired.diagnostics
+        if diagnostics.hasErrors { Terminal.err(diagnostics.summary) }
+        // With --wait a transient failure that a later pass got past is no failure of the apply.
+        let failed = wait ? report.failed || !report.afterHolds.isEmpty : report.failed
+        if failed || !stalled.isEmpty || diagnostics.hasErrors { throw ExitCode(1) }
     }
 }
 

@@ -34,7 +34,7 @@ struct PlanCommand: AsyncParsableCommand {
             let desired = try await Session.load(repository, source, logger: logger)
             Session.report(desired.diagnostics)
             let providers = try Composition.providers(global, desired: desired, logger: logger)
-            let reconciler = Reconciler(source: repository, path: source.manifestsPath, logger: logger)
+            let reconciler = Composition.reconciler(repository, path: source.manifestsPath, logger: logger)
             plan = try await reconciler.plan(desired, providers: providers, now: Terminal.now()).0
             if let out {
                 try PlanFile(format: PlanFile.currentFormat, path: source.manifestsPath.value, provider: providers.kind,

@@ -91,14 +91,12 @@ struct Serve: AsyncParsableCommand {
         let registry = PrometheusCollectorRegistry()
         MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: registry))
         let metrics = ServeMetrics(registry: registry)
-        let providers = ProviderCache(global: global, logger: logger)
         let display = Self.displayURL(repo)
         let facts = ManifestFacts(source: "\(display)@\(branch):\(path)")
-        var cycle = ReconcileCycle(reconciler: Reconciler(source: source, path: manifests, logger: logger),
-                                   tracker: BranchTracker(repository: source.repository, branch: branch),
-                                   providers: { try providers.providers(for: $0) }, store: store, metrics: metrics,
-                                   concurrency: concurrency,
-                                   pollInterval: .milliseconds(Int64(pollInterval.seconds * 1000)), clock: Terminal.now)
+        let engine = Composition.engine(source, path: manifests, store: store, global: global, concurrency: concurrency,
+                                        pollInterval: pollInterval.seconds, logger: logger)
+        var cycle = ReconcileCycle(engine: engine, tracker: BranchTracker(repository: source.repository, branch: branch),
+                                   metrics: metrics)
         cycle.loaded = { facts.update($0) }
         let inbox = TriggerInbox()
         let health = LoopHealth()
@@ -190,33 +188,6 @@ struct ListenAddress {
         guard !host.isEmpty, let port = Int(text[text.index(after: colon)...]), (0...65535).contains(port) else { return nil }
         self.host = host
         self.port = port
-    }
-}
-
-/// The provider's adapters, made once per provider configuration and reused by every reconcile (credentials
-/// and connections are kept), made again when a commit changes the Project.
-final class ProviderCache: Sendable {
-    private struct Entry {
-        var configuration: String
-        var providers: Providers
-    }
-
-    private let global: GlobalOptions
-    private let logger: Logger
-    private let entry = Mutex<Entry?>(nil)
-
-    init(global: GlobalOptions, logger: Logger) {
-        self.global = global
-        self.logger = logger
-    }
-
-    func providers(for desired: DesiredState) throws -> Providers {
-        let project = desired.manifests.project?.1
-        let configuration = "\(global.provider?.rawValue ?? "")|\(String(describing: project))"
-        if let cached = entry.withLock({ $0?.configuration == configuration ? $0?.providers : nil }) { return cached }
-        let made = try Composition.providers(global, desired: desired, logger: logger)
-        entry.withLock { $0 = Entry(configuration: configuration, providers: made) }
-        return made
     }
 }
 

@@ -8,11 +8,16 @@ import StewardRuntime
 enum Session {
     /// Loads the manifests, saying on standard error when uncommitted changes were not read.
     static func load(_ repository: LibGit2Source, _ options: SourceOptions, logger: Logger) async throws -> DesiredState {
-        let reconciler = Reconciler(source: repository, path: options.manifestsPath, logger: logger)
+        let reconciler = Composition.reconciler(repository, path: options.manifestsPath, logger: logger)
+        await noteUncommitted(repository, options)
+        return try await reconciler.load(revision: options.revision)
+    }
+
+    /// Says on standard error when uncommitted changes under the manifests folder are not read.
+    static func noteUncommitted(_ repository: LibGit2Source, _ options: SourceOptions) async {
         if (try? await repository.hasUncommittedChanges(under: options.manifestsPath)) == true {
             Terminal.err("note: uncommitted changes under '\(options.manifestsPath)' were not read; Steward reads committed content only")
         }
-        return try await reconciler.load(revision: options.revision)
     }
 
     /// Diagnostics on standard error.

@@ -8,7 +8,7 @@ struct Steward: AsyncParsableCommand {
         commandName: "steward",
         abstract: "Reconciles an ML system on Google Cloud (or locally) with the manifests committed to git.",
         version: "0.1.0",
-        subcommands: [Validate.self, PlanCommand.self, Apply.self, Serve.self, Status.self]
+        subcommands: [Validate.self, PlanCommand.self, Apply.self, Serve.self, Status.self, Retry.self]
     )
 
     /// Runs the command; usage errors exit 1 like every other error (DESIGN §5), not 64.

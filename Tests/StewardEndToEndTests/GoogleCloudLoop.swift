@@ -6,8 +6,10 @@ import StewardGit
 import StewardGitHub
 import StewardGoogleCloud
 import StewardHTTP
+import StewardManifests
 import StewardRuntime
 import StewardStore
+import Synchronization
 import Testing
 
 /// The quickstart on the `gcp` provider, in process: the real Reconciler over a real git repository (libgit2) and
@@ -126,7 +128,7 @@ struct GoogleCloudLoop: Sendable {
 
     func reconciler() async throws -> Reconciler {
         let source = try await LibGit2Source.open(path: repo, logger: Self.logger)
-        return Reconciler(source: source, path: RepositoryPath(unchecked: "manifests"), logger: Self.logger)
+        return Reconciler(source: source, path: RepositoryPath(unchecked: "manifests"), decoder: ManifestDecoder(), logger: Self.logger)
     }
 
     /// The plan at HEAD against what is observed now.
@@ -136,17 +138,20 @@ struct GoogleCloudLoop: Sendable {
         return try await reconciler.plan(desired, providers: providers, now: Self.clock()).0
     }
 
+    /// The reconcile engine over these providers; failures back off for no time, so that a test sees retries at once.
+    func engine(store path: String? = nil, providers: Providers? = nil,
+                faults: (@Sendable (FaultPoint) throws -> Void)? = nil) async throws -> ReconcileEngine {
+        let providers = providers ?? self.providers
+        return ReconcileEngine(reconciler: try await reconciler(), store: try store(at: path), providers: { _ in providers },
+                               backoff: BackoffPolicy(base: 0, cap: 0), clock: Self.clock, faults: faults)
+    }
+
     /// One apply at HEAD, with an optional fault, another state store or other providers; nil when the fault fired.
     func apply(store path: String? = nil, providers: Providers? = nil,
-               faults: (@Sendable (FaultPoint) throws -> Void)? = nil) async throws -> ApplyReport? {
-        let reconciler = try await reconciler()
-        let desired = try await reconciler.load(revision: "HEAD")
-        let providers = providers ?? self.providers
-        let (plan, observed) = try await reconciler.plan(desired, providers: providers, now: Self.clock())
+               faults: (@Sendable (FaultPoint) throws -> Void)? = nil) async throws -> ReconcileReport? {
+        let engine = try await engine(store: path, providers: providers, faults: faults)
         do {
-            return try await reconciler.apply(plan, desired: desired, providers: providers, store: try store(at: path),
-                                              reconcileID: "r-\(UUID().uuidString.prefix(8))", clock: Self.clock,
-                                              observed: observed, faults: faults)
+            return try await engine.reconcile(ReconcileEngine.Pass(revision: "HEAD", id: "r-\(UUID().uuidString.prefix(8))"))
         } catch is InjectedFault {
             return nil
         }
@@ -167,16 +172,18 @@ struct GoogleCloudLoop: Sendable {
 
     /// Applies until the plan at HEAD satisfies `condition`; returns that plan, not applied.
     @discardableResult
-    func advance(until condition: (Plan) -> Bool) async throws -> Plan? {
+    func advance(until condition: @escaping @Sendable (Plan) -> Bool) async throws -> Plan? {
+        let seen = Mutex<Plan?>(nil)
         for _ in 0..<100 {
-            let reconciler = try await reconciler()
-            let desired = try await reconciler.load(revision: "HEAD")
-            let (plan, observed) = try await reconciler.plan(desired, providers: providers, now: Self.clock())
-            if condition(plan) { return plan }
-            // Exactly the plan checked is applied, so that no change meeting the condition slips through.
-            _ = try await reconciler.apply(plan, desired: desired, providers: providers, store: try store(),
-                                           reconcileID: "r-\(UUID().uuidString.prefix(8))", clock: Self.clock,
-                                           observed: observed)
+            // The review sees exactly the plan the engine is about to apply, so no change meeting the condition
+            // slips through: a plan that meets it is declined and returned.
+            let pass = ReconcileEngine.Pass(revision: "HEAD", id: "r-\(UUID().uuidString.prefix(8))", review: { review in
+                guard condition(review.plan) else { return true }
+                seen.withLock { $0 = review.plan }
+                return false
+            })
+            _ = try await engine().reconcile(pass)
+            if let plan = seen.withLock({ $0 }) { return plan }
         }
         Issue.record("the plan never reached the expected state")
         return nil

@@ -3,6 +3,7 @@ import Logging
 import StewardCore
 import StewardGit
 import StewardLocal
+import StewardManifests
 import StewardRuntime
 import StewardStore
 import Testing
@@ -66,17 +67,18 @@ struct ReconcileLoopTests {
 
         func store() throws -> SQLiteStateStore { try SQLiteStateStore.open(path: folder.path + "/state.db") }
 
-        /// One apply at HEAD, with an optional fault; returns the report (nil when the fault fired).
-        func apply(faults: (@Sendable (FaultPoint) throws -> Void)? = nil) async throws -> ApplyReport? {
+        /// One apply at HEAD through the reconcile engine, with an optional fault; returns the report (nil when the
+        /// fault fired).
+        func apply(faults: (@Sendable (FaultPoint) throws -> Void)? = nil) async throws -> ReconcileReport? {
             let source = try await LibGit2Source.open(path: repo, logger: testLogger)
-            let reconciler = Reconciler(source: source, path: RepositoryPath(unchecked: "manifests"), logger: testLogger)
-            let desired = try await reconciler.load(revision: "HEAD")
+            let reconciler = Reconciler(source: source, path: RepositoryPath(unchecked: "manifests"), decoder: ManifestDecoder(),
+                                        logger: testLogger)
             let providers = LocalProvider.make(root: localRoot, logger: testLogger)
-            let clock: @Sendable () -> Instant = { Instant(secondsSinceEpoch: Date().timeIntervalSince1970) }
-            let plan = try await reconciler.plan(desired, providers: providers, now: clock()).0
+            let engine = ReconcileEngine(reconciler: reconciler, store: try store(), providers: { _ in providers },
+                                         backoff: BackoffPolicy(base: 0, cap: 0),
+                                         clock: { Instant(secondsSinceEpoch: Date().timeIntervalSince1970) }, faults: faults)
             do {
-                return try await reconciler.apply(plan, desired: desired, providers: providers, store: try store(),
-                                                  reconcileID: "r-\(UUID().uuidString.prefix(8))", clock: clock, faults: faults)
+                return try await engine.reconcile(ReconcileEngine.Pass(revision: "HEAD", id: "r-\(UUID().uuidString.prefix(8))"))
             } catch is InjectedFault {
                 return nil
             }

@@ -2,7 +2,7 @@ import AsyncHTTPClient
 import Foundation
 import NIOCore
 import NIOHTTP1
-import StewardGitHub
+import StewardServer
 
 /// `steward serve` as a process on a real port, in a git repository made of the quickstart example.
 final class ServeProcess: @unchecked Sendable {

@@ -5,7 +5,6 @@ import HummingbirdTesting
 import Logging
 import NIOCore
 import StewardCore
-import StewardGitHub
 import StewardRuntime
 import StewardServer
 import StewardStore

@@ -2,7 +2,6 @@ import Foundation
 import HTTPTypes
 import HummingbirdTesting
 import NIOCore
-import StewardGitHub
 import StewardServer
 import Testing
 

@@ -2,7 +2,7 @@ import StewardCore
 
 /// A file of the repository at a commit.
 public struct SourceFile: Sendable, Hashable {
-    /// Relative to the folder that was read.
+    /// Relative to the repository root for `Source.manifestFiles`, to the folder read for `Source.files`.
     public var path: String
     public var bytes: [UInt8]
     public var executable: Bool

@@ -1,10 +1,11 @@
 import StewardCore
 
-/// Steward's own records: the journal of side effects, the inventory of what it owns,
-/// reconcile history, conditions and evaluation results.
+/// Steward's own records: the journal of side effects, reconcile history, conditions, evaluation results,
+/// the failures of actions that are held back, and people's retry requests.
 ///
 /// The cloud stays the source of truth: everything here either mirrors something observable
-/// (so deleting the store repeats no work) or is history for people to read.
+/// (so deleting the store repeats no work) or is history for people to read. What Steward owns is
+/// told by the labels on the cloud's objects, not by a list kept here (`docs/state.md`).
 public protocol StateStore: Sendable {
     /// Takes the single-writer lock, or throws `StoreError.locked` naming the holder.
     func acquireLock(holder: LockHolder) async throws -> WriterLock
@@ -18,14 +19,13 @@ public protocol StateStore: Sendable {
     /// The newest journal entries, newest first.
     func recentJournal(limit: Int) async throws -> [JournalEntry]
 
-    /// Records or replaces an object Steward owns.
-    func upsertInventory(_ item: InventoryItem) async throws
-    func removeInventory(resource: ResourceID, objectKind: String, externalID: String) async throws
-    func inventory() async throws -> [InventoryItem]
-
     /// Starts a reconcile record; finished with `finishReconcile`.
     func beginReconcile(_ record: ReconcileRecord) async throws
     func finishReconcile(id: String, outcome: ReconcileOutcome, finishedAt: Instant, summary: String) async throws
+    /// Closes the records a killed process left `running` as `interrupted`; returns how many it closed.
+    /// The caller holds the writer lock, so no other reconcile is running.
+    @discardableResult
+    func closeInterruptedReconciles(at instant: Instant) async throws -> Int
     /// The newest reconciles, newest first.
     func reconciles(limit: Int) async throws -> [ReconcileRecord]
 
@@ -37,6 +37,22 @@ public protocol StateStore: Sendable {
     func recordEvaluation(_ record: EvaluationRecord) async throws
     /// All evaluation results, oldest first.
     func evaluations() async throws -> [EvaluationRecord]
+
+    /// The failures of actions held back: transient ones until their backoff ends, terminal ones until their
+    /// inputs change or a person asks for a retry.
+    func actionFailures() async throws -> [ActionFailure]
+    /// Records or replaces the failure of an action (by `changeID`).
+    func recordActionFailure(_ failure: ActionFailure) async throws
+    /// Forgets the failures of these actions.
+    func clearActionFailures(_ changeIDs: [String]) async throws
+
+    /// Records a person's request to try a resource's held actions again (`steward retry`); taken up by the
+    /// next reconcile of whichever process writes, a running `steward serve` included.
+    func requestRetry(_ request: RetryRequest) async throws
+    /// The retry requests not yet taken up, oldest first, without taking them.
+    func retryRequests() async throws -> [RetryRequest]
+    /// Takes the retry requests up: returns and removes them.
+    func takeRetryRequests() async throws -> [RetryRequest]
 }
 
 /// Who holds the single-writer lock.
@@ -91,25 +107,6 @@ public struct JournalEntry: Sendable, Hashable, Codable {
         self.outcome = outcome
         self.detail = detail
         self.at = at
-    }
-}
-
-/// An object Steward created or adopted for a resource.
-public struct InventoryItem: Sendable, Hashable, Codable {
-    public var resource: ResourceID
-    /// `image`, `modules`, `pipeline-run`, `span`, `model`, `endpoint`, `release`, …
-    public var objectKind: String
-    /// The provider's id or URI of the object.
-    public var externalID: String
-    public var key: String?
-    public var createdAt: Instant
-
-    public init(resource: ResourceID, objectKind: String, externalID: String, key: String?, createdAt: Instant) {
-        self.resource = resource
-        self.objectKind = objectKind
-        self.externalID = externalID
-        self.key = key
-        self.createdAt = createdAt
     }
 }
 

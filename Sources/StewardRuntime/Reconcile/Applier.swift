@@ -9,8 +9,11 @@ public enum ActionOutcome: String, Sendable, Hashable, Codable {
     case adopted
     /// Long-running work started; later reconciles observe it.
     case started
-    /// The side effect failed.
+    /// The side effect failed with a transient error: it is tried again after a backoff.
     case failed
+    /// The side effect failed with a terminal error: it is not tried again until its inputs change or a
+    /// person asks (`steward apply`, `steward retry`).
+    case stalled
     /// Not attempted: a change it depends on failed.
     case skipped
     /// Not attempted yet: a change it depends on is still in progress.
@@ -18,20 +21,34 @@ public enum ActionOutcome: String, Sendable, Hashable, Codable {
 
     /// Whether changes that depend on this one may go ahead now.
     public var unblocksDependents: Bool { self == .succeeded || self == .adopted }
+
+    /// Whether the side effect failed, transiently or terminally.
+    public var isFailure: Bool { self == .failed || self == .stalled }
 }
 
 /// The result of one change.
 public struct ActionResult: Sendable, Hashable {
     public var change: Change
     public var outcome: ActionOutcome
+    /// What happened, for people: the object made, or the error's message.
     public var message: String?
+    /// The error of a failed side effect: its bounded code, whether it is worth retrying, its message.
+    public var error: RuntimeError?
     public var seconds: Double
 
-    public init(change: Change, outcome: ActionOutcome, message: String? = nil, seconds: Double = 0) {
+    public init(change: Change, outcome: ActionOutcome, message: String? = nil, error: RuntimeError? = nil,
+                seconds: Double = 0) {
         self.change = change
         self.outcome = outcome
-        self.message = message
+        self.message = message ?? error?.message
+        self.error = error
         self.seconds = seconds
+    }
+
+    /// The result of a side effect that threw: `stalled` for a terminal error, `failed` for a transient one.
+    public init(change: Change, failure error: RuntimeError, seconds: Double = 0) {
+        self.init(change: change, outcome: error.isTerminal ? .stalled : .failed, message: error.message, error: error,
+                  seconds: seconds)
     }
 }
 
@@ -118,8 +135,9 @@ public struct Applier: Sendable {
         return actionable.compactMap { results[$0.id] }
     }
 
-    /// One change: journal begin, side effect, journal end. Errors of the side effect become a failed result;
-    /// a fault (crash) or a cancellation propagates with the journal left open.
+    /// One change: journal begin, side effect, journal end. Errors of the side effect become a failed (transient)
+    /// or stalled (terminal) result carrying the error; a fault (crash) or a cancellation propagates with the
+    /// journal left open.
     func perform(_ change: Change, reconcileID: String) async throws -> ActionResult {
         let started = clock()
         var log = logger
@@ -129,10 +147,10 @@ public struct Applier: Sendable {
                                                    operation: change.operation, key: change.key, phase: .begin,
                                                    at: started))
         try faults?(.afterBegin(changeID: change.id))
-        let outcome: ActionOutcome
-        let message: String?
+        var result: ActionResult
         do {
-            (outcome, message) = try await effect(change, logger: log)
+            let (outcome, message) = try await effect(change, logger: log)
+            result = ActionResult(change: change, outcome: outcome, message: message)
         } catch let error as InjectedFault {
             throw error
         } catch is CancellationError {
@@ -140,54 +158,54 @@ public struct Applier: Sendable {
             // open and the next reconcile re-plans it from what it observes.
             throw CancellationError()
         } catch {
-            outcome = .failed
-            message = "\(error)"
-            log.debug("action failed", metadata: ["error": "\(error)"])
+            let failure = RuntimeError.classifying(error)
+            result = ActionResult(change: change, failure: failure)
+            log.debug("action failed", metadata: [
+                "error": "\(failure.message)", "error.code": "\(failure.code)", "error.terminal": "\(failure.isTerminal)",
+            ])
         }
         try faults?(.afterEffect(changeID: change.id))
         let ended = clock()
+        result.seconds = ended.seconds(since: started)
         try await store.appendJournal(JournalEntry(actionID: change.id, reconcileID: reconcileID, resource: change.resource,
                                                    operation: change.operation, key: change.key, phase: .end,
-                                                   outcome: outcome.rawValue, detail: message, at: ended))
-        return ActionResult(change: change, outcome: outcome, message: message, seconds: ended.seconds(since: started))
+                                                   outcome: result.outcome.rawValue, detail: result.message, at: ended))
+        return result
     }
 
     /// The side effect of one change.
     func effect(_ change: Change, logger: Logger) async throws -> (ActionOutcome, String?) {
-        let now = clock()
         switch change.detail {
         case .buildImage(let build):
             let image = try await providers.images.build(build, key: change.key ?? "", source: source)
-            try await remember(change, kind: "image", id: build.reference, at: now)
             switch image.state {
             case .succeeded: return (.succeeded, build.reference)
             case .pending, .running: return (.started, "build '\(image.buildID ?? build.reference)' \(image.state.rawValue)")
             case .failed, .cancelled:
-                return (.failed, "image build of '\(build.reference)' \(image.state.rawValue)\(image.message.map { ": \($0)" } ?? "")")
+                // The build ran and failed: building the same context again gives the same failure.
+                throw RuntimeError(code: "build_failed",
+                                   message: "image build of '\(build.reference)' \(image.state.rawValue)\(image.message.map { ": \($0)" } ?? "")",
+                                   disposition: .stalled)
             }
         case .copyModules(let copy):
             let created = try await ModuleCopier(objects: providers.objects, source: source).copy(copy)
-            try await remember(change, kind: "modules", id: copy.target.description, at: now)
             return (created ? .succeeded : .adopted, copy.target.description)
         case .runPipeline(let run):
             var template: [UInt8]?
             if case .repository(let path) = run.template { template = try await source.read(path, at: run.commit) }
             let outcome = try await providers.pipelines.start(run, template: template)
-            try await remember(change, kind: "pipeline-run", id: run.runID, at: now)
             return (outcome == .created ? .started : .adopted, run.runID)
         case .cancelRun(let cancel):
             try await providers.pipelines.cancel(runID: cancel.runID)
             return (.succeeded, cancel.runID)
         case .prepareSpan(let span):
             try await SpanWriter(objects: providers.objects, source: source).write(span)
-            try await remember(change, kind: "span", id: span.folder.description, at: now)
             return (.succeeded, span.folder.description)
         case .batchPredict(let request):
             let outcome = try await providers.batch.start(request)
-            try await remember(change, kind: "batch-prediction", id: request.displayName, at: now)
             return (outcome == .created ? .started : .adopted, request.displayName)
         case .evaluate(let request):
-            let record = try await BatchEvaluator(objects: providers.objects).evaluate(request, at: now)
+            let record = try await BatchEvaluator(objects: providers.objects).evaluate(request, at: clock())
             try await store.recordEvaluation(record)
             let verdict = record.passed ? "passed" : "failed"
             let comparison = record.passed ? "≥" : "<"
@@ -195,11 +213,9 @@ public struct Applier: Sendable {
                                        record.threshold, record.samples, verdict))
         case .uploadModel(let request):
             let outcome = try await providers.models.upload(request)
-            try await remember(change, kind: "model", id: request.modelID, at: now)
             return (outcome == .created ? .succeeded : .adopted, request.modelID)
         case .createRelease(let request):
             let outcome = try await providers.releases.create(request)
-            try await remember(change, kind: "release", id: "\(request.repository)@\(request.tag)", at: now)
             return (outcome == .created ? .succeeded : .adopted, "\(request.repository) \(request.tag)")
         case .uploadAsset(let request):
             let bytes = try await ModelPacker(objects: providers.objects).pack(request.modelURI, as: request.name)
@@ -207,7 +223,6 @@ public struct Applier: Sendable {
             return (outcome == .created ? .succeeded : .adopted, "\(request.name) (\(bytes.count) bytes)")
         case .createEndpoint(let request):
             let outcome = try await providers.endpoints.create(request)
-            try await remember(change, kind: "endpoint", id: request.resource, at: now)
             return (outcome == .created ? .succeeded : .adopted, request.displayName)
         case .deployModel(let request):
             let outcome = try await providers.endpoints.deploy(request)
@@ -222,11 +237,6 @@ public struct Applier: Sendable {
         case .wait:
             return (.succeeded, nil)
         }
-    }
-
-    private func remember(_ change: Change, kind: String, id: String, at: Instant) async throws {
-        try await store.upsertInventory(InventoryItem(resource: change.resource, objectKind: kind, externalID: id,
-                                                      key: change.key, createdAt: at))
     }
 }
 

@@ -9,7 +9,7 @@ struct ModuleCopier: Sendable {
     /// Returns false when a complete copy was already there.
     func copy(_ request: CopyModules) async throws -> Bool {
         let target = request.target
-        let marker = target.appending(Observer.moduleCopyMarker)
+        let marker = target.appending(RecordName.moduleCopyMarker)
         if try await objects.exists(marker) { return false }
         let files = try await source.files(under: request.source, excluding: nil, at: request.commit)
         for file in files {

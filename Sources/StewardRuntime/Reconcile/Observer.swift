@@ -6,12 +6,6 @@ public struct Observer: Sendable {
     public var providers: Providers
     public var logger: Logger
 
-    /// The marker written last into a module copy; a copy without it is incomplete.
-    public static let moduleCopyMarker = ".steward-copy.json"
-    /// Span markers (DESIGN §2).
-    public static let spanInProgressMarker = "_STEWARD_IN_PROGRESS"
-    public static let spanSuccessMarker = "_SUCCESS"
-
     public init(providers: Providers, logger: Logger) {
         self.providers = providers
         self.logger = logger
@@ -58,16 +52,13 @@ public struct Observer: Sendable {
         return batches
     }
 
-    /// The file a finished evaluation writes beside its predictions.
-    public static let evaluationRecordName = "evaluation.json"
-
     /// Evaluation results written beside the predictions: what was judged survives the state store.
     func observeEvaluationRecords(_ evaluations: [(String, StorageURI?)]) async throws -> [EvaluationRecord] {
         var records: [EvaluationRecord] = []
         for (name, root) in evaluations {
             guard let root else { continue }
             let listing = try await providers.objects.list(root.appending(name), delimiter: nil)
-            for object in listing.objects where object.name == Self.evaluationRecordName {
+            for object in listing.objects where object.name == RecordName.evaluation {
                 let bytes = try await providers.objects.read(object.uri)
                 guard let record = try? EvaluationRecordFile.decode(bytes) else {
                     logger.debug("unreadable evaluation record", metadata: ["uri": "\(object.uri)"])
@@ -85,7 +76,7 @@ public struct Observer: Sendable {
         for destination in destinations.sorted() {
             let listing = try await providers.objects.list(destination, delimiter: nil)
             let prefix = destination.prefix
-            for object in listing.objects where object.name == Self.moduleCopyMarker {
+            for object in listing.objects where object.name == RecordName.moduleCopyMarker {
                 let relative = object.uri.path.dropFirst(prefix.count)
                 let parts = relative.split(separator: "/")
                 if parts.count == 2 { copies.append(ObservedModuleCopy(destination: destination, tree: String(parts[0]))) }
@@ -106,13 +97,13 @@ public struct Observer: Sendable {
                 let inside = try await providers.objects.list(prefix, delimiter: "/")
                 let names = Set(inside.objects.map(\.name))
                 let state: ObservedSpan.State =
-                    names.contains(Self.spanSuccessMarker) ? .complete
-                    : names.contains(Self.spanInProgressMarker) ? .inProgress
+                    names.contains(RecordName.spanSuccess) ? .complete
+                    : names.contains(RecordName.spanInProgress) ? .inProgress
                     : .external
                 // Steward's markers record where the span came from, so a batch becomes a span once.
                 var source: String?
                 if state != .external {
-                    let marker = prefix.appending(state == .complete ? Self.spanSuccessMarker : Self.spanInProgressMarker)
+                    let marker = prefix.appending(state == .complete ? RecordName.spanSuccess : RecordName.spanInProgress)
                     source = SpanMarker.decode((try? await providers.objects.read(marker)) ?? [])?.source
                 }
                 spans.append(ObservedSpan(root: root, number: number, state: state, source: source))

@@ -1,6 +1,5 @@
 import Logging
 import StewardCore
-import StewardManifests
 
 /// The manifests at a commit, decoded.
 public struct DesiredState: Sendable {
@@ -37,15 +36,17 @@ public enum ReconcileError: Error, Sendable, CustomStringConvertible {
     }
 }
 
-/// One reconcile, as a readable pipeline: fetch → decode → observe → plan → apply.
+/// The read-only half of a reconcile: fetch → decode → observe → plan. `ReconcileEngine` carries the plan out.
 public struct Reconciler: Sendable {
     public var source: any Source
     public var path: RepositoryPath
+    public var decoder: any ManifestDecoding
     public var logger: Logger
 
-    public init(source: any Source, path: RepositoryPath, logger: Logger) {
+    public init(source: any Source, path: RepositoryPath, decoder: any ManifestDecoding, logger: Logger) {
         self.source = source
         self.path = path
+        self.decoder = decoder
         self.logger = logger
     }
 
@@ -55,7 +56,7 @@ public struct Reconciler: Sendable {
         let files = try await source.manifestFiles(under: path, at: commit)
         let manifestFiles = files.filter { $0.path.hasSuffix(".yaml") || $0.path.hasSuffix(".yml") }
         guard !manifestFiles.isEmpty else { throw ReconcileError.noManifests(path: path, revision: commit) }
-        let result = ManifestDecoder().decode(manifestFiles.map { ManifestFile(path: $0.path, bytes: $0.bytes) })
+        let result = decoder.decode(manifestFiles)
         logger.debug("manifests decoded", metadata: [
             "git.revision": "\(commit)", "files": "\(manifestFiles.count)", "diagnostics": "\(result.diagnostics.count)",
         ])

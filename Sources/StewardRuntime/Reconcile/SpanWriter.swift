@@ -8,13 +8,13 @@ struct SpanWriter: Sendable {
 
     func write(_ request: PrepareSpan) async throws {
         let folder = request.folder
-        if try await objects.exists(folder.appending(Observer.spanSuccessMarker)) { return }
+        if try await objects.exists(folder.appending(RecordName.spanSuccess)) { return }
         let marker = SpanMarker(source: sourceName(request), dataset: request.dataset, span: request.span).encoded()
-        try await objects.write(folder.appending(Observer.spanInProgressMarker), bytes: marker, contentType: "application/json")
+        try await objects.write(folder.appending(RecordName.spanInProgress), bytes: marker, contentType: "application/json")
 
         // An interrupted attempt may have left files this one does not write (the batch grew since, and the split
         // moved samples across sides): they go, so that no sample is in the span twice.
-        let inProgress = folder.appending(Observer.spanInProgressMarker)
+        let inProgress = folder.appending(RecordName.spanInProgress)
         for object in try await objects.list(folder, delimiter: nil).objects where object.uri != inProgress {
             try await objects.delete(object.uri)
         }
@@ -49,7 +49,7 @@ struct SpanWriter: Sendable {
                 try await objects.write(folder.appending(file.path), bytes: file.bytes, contentType: nil)
             }
         }
-        try await objects.write(folder.appending(Observer.spanSuccessMarker), bytes: marker, contentType: "application/json")
+        try await objects.write(folder.appending(RecordName.spanSuccess), bytes: marker, contentType: "application/json")
     }
 
     private func sourceName(_ request: PrepareSpan) -> String {

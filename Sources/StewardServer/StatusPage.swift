@@ -1,5 +1,6 @@
 import Foundation
 import StewardCore
+import StewardRuntime
 
 /// The status page of `steward serve` (`GET /`): one self-contained HTML5 document rendered from a `StatusReport`.
 ///
@@ -266,7 +267,7 @@ public struct StatusPage: Sendable {
             let every = Int((Double(records.count) / Double(Frame.maxBatchLabels)).rounded(.up))
             for (i, record) in records.enumerated() where i % every == 0 {
                 out += "<text class=\"tick x-tick\" x=\"\(n(xs[i]))\" y=\"\(n(Frame.plotBottom + 16))\" text-anchor=\"middle\">"
-                out += "\(escaped(abbreviate(EvaluationChart.shortBatch(record.batch), to: 10)))</text>\n"
+                out += "\(escaped(abbreviate(StatusReport.shortName(record.batch), to: 10)))</text>\n"
             }
             let coordinates = records.indices.map { "\(n(xs[$0])),\(n(y(records[$0].accuracy)))" }.joined(separator: " ")
             out += "<polyline class=\"trend\" points=\"\(coordinates)\"/>\n"
@@ -297,7 +298,7 @@ public struct StatusPage: Sendable {
         if let threshold { parts.append(String(format: "threshold %.2f", threshold)) }
         if let last = records.last {
             parts.append("\(records.count) batch\(records.count == 1 ? "" : "es")")
-            parts.append("last \(String(format: "%.3f", last.accuracy)) on \(escaped(EvaluationChart.shortBatch(last.batch))) "
+            parts.append("last \(String(format: "%.3f", last.accuracy)) on \(escaped(StatusReport.shortName(last.batch))) "
                 + "<span class=\"badge outcome-\(last.passed ? "succeeded" : "failed")\">\(last.passed ? "pass" : "fail")</span>")
         } else {
             parts.append("no evaluation yet")
@@ -312,8 +313,8 @@ public struct StatusPage: Sendable {
         out += "<th scope=\"col\" class=\"num\">Missing</th><th scope=\"col\" class=\"num\">Accuracy</th><th scope=\"col\">Result</th>"
         out += "<th scope=\"col\" class=\"optional\">Recorded</th></tr></thead>\n<tbody>\n"
         for r in records {
-            out += "<tr data-batch=\"\(escaped(r.batch))\"><td><code title=\"\(escaped(r.batch))\">\(escaped(EvaluationChart.shortBatch(r.batch)))</code></td>"
-            out += "<td><code title=\"\(escaped(r.model))\">\(escaped(EvaluationChart.shortModel(r.model)))</code></td>"
+            out += "<tr data-batch=\"\(escaped(r.batch))\"><td><code title=\"\(escaped(r.batch))\">\(escaped(StatusReport.shortName(r.batch)))</code></td>"
+            out += "<td><code title=\"\(escaped(r.model))\">\(escaped(StatusReport.shortName(r.model)))</code></td>"
             out += "<td class=\"num\">\(r.samples)</td><td class=\"num\">\(r.correct)</td><td class=\"num\">\(r.errors)</td><td class=\"num\">\(r.missing)</td>"
             out += "<td class=\"num\">\(String(format: "%.3f", r.accuracy))</td>"
             out += "<td><span class=\"badge outcome-\(r.passed ? "succeeded" : "failed")\">\(r.passed ? "pass" : "fail")</span></td>"

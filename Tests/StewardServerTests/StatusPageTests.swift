@@ -1,6 +1,7 @@
 import Foundation
 import StewardCore
 @testable import StewardRuntime
+@testable import StewardServer
 import StewardFakes
 import Testing
 
