@@ -96,7 +96,48 @@ struct GoogleCloudEndToEndTests {
         }
     }
 
-    @Test("a run created by an earlier, interrupted apply is adopted, not duplicated")
+    @Test("a 403 to pipelineJobs.create stalls the Pipeline: apply --wait exits 1 after one create, status says why")
+    func permissionDeniedStalls() async throws {
+        try await EndToEnd.with { e in
+            let denied = "Permission 'aiplatform.pipelineJobs.create' denied on resource "
+                + "'//aiplatform.googleapis.com/projects/gcp-ml-172005/locations/us-central1' (or it may not exist)."
+            await e.vertex.deny(FakeDenial(method: "POST", pathSuffix: "/pipelineJobs", message: denied))
+            let started = Date()
+            let result = try await e.steward("apply", "--yes", "--wait", "--timeout", "5m", "--poll-interval", "1s")
+            let seconds = Date().timeIntervalSince(started)
+            #expect(result.status == 1, "\(result.stdout)\n\(result.stderr)")
+            #expect(seconds < 30, "apply --wait took \(seconds) s")
+            #expect(await e.vertex.requests("POST", pathSuffix: "/pipelineJobs").count == 1)
+            #expect(result.stderr.contains("stalled: \(Self.pipeline)"), "\(result.stderr)")
+            #expect(result.stderr.contains("denied"), "\(result.stderr)")
+
+            struct Status: Decodable {
+                struct Entry: Decodable {
+                    struct Condition: Decodable { var type: String; var reason: String; var message: String; var code: String? }
+                    var resource: String
+                    var condition: Condition
+                }
+                var resources: [Entry]
+            }
+            let status = try await e.steward("status", "--output", "json")
+            let entry = try #require(try JSONDecoder().decode(Status.self, from: Data(status.stdout.utf8)).resources
+                .first { $0.resource == Self.pipeline })
+            #expect(entry.condition.type == "Stalled")
+            #expect(entry.condition.code == "permission_denied")
+            #expect(entry.condition.message.contains(denied))
+
+            // The next reconcile holds the action back: no second create, until a person asks.
+            let again = try await e.steward("apply", "--yes")
+            #expect(again.status == 1)
+            #expect(await e.vertex.requests("POST", pathSuffix: "/pipelineJobs").count == 2,
+                    "a person's apply tries a stalled action once more")
+            let retry = try await e.steward("retry", Self.pipeline)
+            #expect(retry.status == 0, "\(retry.stderr)")
+            #expect(retry.stdout.contains("retry requested for \(Self.pipeline)"), "\(retry.stdout)")
+        }
+    }
+
+    @Test("a job with the run's id that is not Steward's is never adopted: the Pipeline stalls naming it, one job stays")
     func interruptedRunIsAdopted() async throws {
         try await EndToEnd.with { e in
             try await e.apply()
@@ -108,8 +149,8 @@ struct GoogleCloudEndToEndTests {
             }
             let runID = try #require(due?.id).replacingOccurrences(of: "run-pipeline/", with: "")
 
-            // The create of an interrupted apply reached Vertex AI, but the plan did not see the job (it carries
-            // none of Steward's labels, so the labelled list leaves it out): the id alone must prevent a second.
+            // Someone else's job holds the run's id and none of Steward's labels, so the labelled list never sees
+            // it: adopting it would plan the run again on every reconcile. The id still prevents a second job.
             let template = try Data(contentsOf: URL(fileURLWithPath: e.repository + "/examples/cifar10/training_pipeline/pipeline.json"))
             let spec = try JSONSerialization.jsonObject(with: template)
             let body = try JSONSerialization.data(withJSONObject: [
@@ -123,8 +164,11 @@ struct GoogleCloudEndToEndTests {
             #expect(created.status == 200)
             #expect(await e.vertex.pipelineJobCount() == 1)
 
-            let result = try await e.apply()
-            #expect(result.stdout.contains("run-pipeline \(Self.pipeline) adopted"), "\(result.stdout)")
+            let result = try await e.steward("apply", "--yes")
+            #expect(result.status == 1, "\(result.stdout)")
+            #expect(result.stdout.contains("run-pipeline \(Self.pipeline) stalled"), "\(result.stdout)")
+            #expect(result.stderr.contains("pipelineJobs/\(runID)' exists and is not this Pipeline's (it has no labels)"),
+                    "\(result.stderr)")
             #expect(await e.vertex.pipelineJobCount() == 1)
             let attempts = await e.vertex.requests("POST", pathSuffix: "/pipelineJobs")
             #expect(attempts.map(\.status) == [200, 409])

@@ -184,8 +184,8 @@ import Testing
         #expect(try await serve.terminate().status == 0)
     }
 
-    @Test("a resource whose action fails backs off, shown in its condition, while the others go ahead")
-    func brokenResourceBacksOff() async throws {
+    @Test("a resource whose action fails terminally is Stalled with the error's code, tried once, while the others go ahead")
+    func brokenResourceStalls() async throws {
         let serve = try ServeProcess { directory in
             // A second Pipeline from a copy of the first's folder, whose modules go to a bucket that cannot be
             // written: in the local provider's storage a file stands where the bucket's folder would be.
@@ -208,9 +208,10 @@ import Testing
         let status = try await serve.status()
         let broken = try #require(status.resources.first { $0["resource"] as? String == "Pipeline/broken-training" })
         let condition = broken["condition"] as? [String: Any]
-        #expect(condition?["type"] as? String == "Progressing", "\(broken)")
-        #expect(condition?["reason"] as? String == "BackingOff", "\(broken)")
-        #expect((condition?["message"] as? String)?.contains("next attempt in") == true, "\(broken)")
+        // A file where the bucket's folder should be does not go away by waiting: Stalled, not backing off.
+        #expect(condition?["type"] as? String == "Stalled", "\(broken)")
+        #expect(condition?["code"] as? String == "invalid", "\(broken)")
+        #expect((condition?["message"] as? String)?.contains("steward retry Pipeline/broken-training") == true, "\(broken)")
 
         // Reconciles ran every 500 ms while the other Pipeline trained and rolled out; the broken copy was
         // tried once, not on each of them.
@@ -218,7 +219,7 @@ import Testing
         #expect((metrics.value("steward_reconciles_total", ["result": "failed"]) ?? 0) == 1)
         #expect((metrics.value("steward_reconciles_total", ["result": "succeeded"]) ?? 0) >= 2)
         let copies = try await Self.journal(serve).filter { $0.operation == .copyModules && $0.phase == .end }
-        #expect(copies.filter { $0.resource.name == "broken-training" }.map(\.outcome) == ["failed"])
+        #expect(copies.filter { $0.resource.name == "broken-training" }.map(\.outcome) == ["stalled"])
         #expect(copies.filter { $0.resource.name == "quickstart-training" }.map(\.outcome) == ["succeeded"])
         #expect(try await serve.terminate().status == 0)
     }
