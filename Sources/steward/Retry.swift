@@ -42,9 +42,9 @@ struct Retry: AsyncParsableCommand {
         }
         let store = try Composition.store(global)
         let failures = try await store.actionFailures().filter { $0.resource == id }
-        let known = try await store.conditions().contains { $0.resource == id }
-        guard known || !failures.isEmpty else {
-            let stalled = try await store.conditions().filter { $0.condition.type == .stalled }.map(\.resource.description)
+        let conditions = try await store.conditions()
+        guard conditions.contains(where: { $0.resource == id }) || !failures.isEmpty else {
+            let stalled = conditions.filter { $0.condition.type == .stalled }.map(\.resource.description)
             let hint = stalled.isEmpty ? "no resource is stalled" : "stalled: \(stalled.joined(separator: ", "))"
             throw CommandFailure("the state store knows no \(id) (\(hint))")
         }
