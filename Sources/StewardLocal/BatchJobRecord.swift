@@ -10,7 +10,7 @@ struct BatchJobRecord: Sendable, Hashable, Codable {
     static let instancesName = "instances.txt"
 
     var id: String
-    var state: RunRecord.Phase
+    var state: DetachedJob.Phase
     var request: BatchPredict
     var createdAt: Instant
     var startedAt: Instant?
@@ -22,6 +22,8 @@ struct BatchJobRecord: Sendable, Hashable, Codable {
     var workingDirectory: String?
     /// The environment the command was started with (the `STEWARD_` variables).
     var environment: [String: String]?
+
+    var key: String { request.key }
 
     func encoded() throws -> [UInt8] {
         let encoder = JSONEncoder()
@@ -38,3 +40,5 @@ struct BatchJobRecord: Sendable, Hashable, Codable {
                          state: state, outputURI: request.output.description, createdAt: createdAt, message: message)
     }
 }
+
+extension BatchJobRecord: DetachedJobRecord {}

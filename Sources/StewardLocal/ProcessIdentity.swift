@@ -39,3 +39,45 @@ struct ProcessIdentity: Sendable, Hashable, Codable {
         if kill(-pid, signal) != 0 { _ = kill(pid, signal) }
     }
 }
+
+/// Lookups in `/proc` for the evidence of a detached job: which process a job folder's wrapper
+/// is, and whether its session outlived it.
+enum ProcessTable {
+    /// The arguments a process was started with; nil when it is gone (a zombie has none).
+    static func arguments(of pid: Int32) -> [String]? {
+        guard pid > 0, let bytes = try? LocalFiles.read("/proc/\(pid)/cmdline"), !bytes.isEmpty else { return nil }
+        return bytes.split(separator: 0, omittingEmptySubsequences: false).dropLast().map { String(decoding: $0, as: UTF8.self) }
+    }
+
+    /// Whether `pid` is the wrapper `ProcessLauncher` started for `folder`: `/bin/sh -c SCRIPT NAME FOLDER …`.
+    static func isWrapper(_ pid: Int32, name: String, folder: String) -> Bool {
+        guard let arguments = arguments(of: pid), arguments.count > 4 else { return false }
+        return arguments[0] == "/bin/sh" && arguments[1] == "-c" && arguments[3] == name && arguments[4] == folder
+    }
+
+    /// The live wrapper of `folder`, found by its arguments (for a launch whose record never got the pid).
+    static func findWrapper(name: String, folder: String) -> ProcessIdentity? {
+        for pid in pids() where isWrapper(pid, name: name, folder: folder) {
+            if let found = ProcessIdentity.of(pid: pid), !found.zombie { return found.identity }
+        }
+        return nil
+    }
+
+    /// Whether any live process other than the leader belongs to the session `session`.
+    static func sessionHasMembers(_ session: Int32) -> Bool {
+        for pid in pids() where pid != session {
+            guard let bytes = try? LocalFiles.read("/proc/\(pid)/stat") else { continue }
+            let text = String(decoding: bytes, as: UTF8.self)
+            guard let close = text.lastIndex(of: ")") else { continue }
+            // After the command name: state (3), ppid (4), pgrp (5), session (6).
+            let fields = text[text.index(after: close)...].split(separator: " ")
+            guard fields.count > 3, fields[0] != "Z", Int32(fields[3]) == session else { continue }
+            return true
+        }
+        return false
+    }
+
+    private static func pids() -> [Int32] {
+        ((try? LocalFiles.entries(of: "/proc")) ?? []).compactMap { $0.isDirectory ? Int32($0.name) : nil }
+    }
+}

@@ -3,27 +3,11 @@ import StewardCore
 
 /// `runs/<run id>/run.json`: what was asked for, and how far the start got.
 ///
-/// The run's outcome is read from the files beside it (`exit`, `cancelled`) and the process;
+/// The run's outcome is judged from the files beside it (`pid`, `exit`, `cancelled`) and the process;
 /// `state` and the fields after it are copied here once observed, for people reading the folder.
 struct RunRecord: Sendable, Hashable, Codable {
     static let fileName = "run.json"
-    static let logName = "log.txt"
-    static let exitName = "exit"
-    static let cancelledName = "cancelled"
-
-    enum Phase: String, Sendable, Hashable, Codable {
-        /// Recorded; the process is not launched yet.
-        case pending
-        /// About to launch: from here on the process may exist, so it is never launched again.
-        case launching
-        /// Launched; `process` identifies it.
-        case started
-        case succeeded
-        case failed
-        case cancelled
-
-        var isFinished: Bool { self == .succeeded || self == .failed || self == .cancelled }
-    }
+    typealias Phase = DetachedJob.Phase
 
     var state: Phase
     var request: RunPipeline
@@ -37,6 +21,8 @@ struct RunRecord: Sendable, Hashable, Codable {
     var workingDirectory: String?
     /// Where the run writes `BLESSED`, when the Pipeline declares a blessing.
     var blessingDirectory: String?
+
+    var key: String { request.key }
 
     func encoded() throws -> [UInt8] {
         let encoder = JSONEncoder()
@@ -66,3 +52,5 @@ struct RunRecord: Sendable, Hashable, Codable {
                            message: message, modelURI: modelURI, blessed: blessed)
     }
 }
+
+extension RunRecord: DetachedJobRecord {}

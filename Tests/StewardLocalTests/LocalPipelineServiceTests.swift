@@ -230,3 +230,95 @@ struct LocalPipelineServiceTests {
         #expect(try readText(runFolder + "/resumed.txt") == "resumed\n")
     }
 }
+
+/// A start killed between writing `launching` and recording the process.
+@Suite("Local runs whose start was killed")
+struct InterruptedLaunchTests {
+    let tests = LocalPipelineServiceTests()
+
+    /// Writes `run.json` as a start leaves it once it wrote `launching`.
+    func leaveLaunching(_ layout: LocalLayout, _ request: RunPipeline) throws -> String {
+        let folder = layout.run(id: request.runID)
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        var record = RunRecord(state: .launching, request: request, createdAt: Instant(millisecondsSinceEpoch: 0))
+        record.workingDirectory = folder
+        try Data(record.encoded()).write(to: URL(fileURLWithPath: folder + "/run.json"))
+        return folder
+    }
+
+    @Test("killed before the spawn: not observed as failed, and the next start launches it once")
+    func beforeSpawn() async throws {
+        let folder = try TemporaryFolder()
+        defer { folder.remove() }
+        let request = tests.request(id: "train-early", command: "echo ran >> count.txt")
+        let runFolder = try leaveLaunching(folder.layout, request)
+        let service = LocalPipelineService(layout: folder.layout, logger: testLogger)
+
+        #expect(try await tests.run(service, "train-early") == nil)
+        #expect(try await service.start(request, template: nil) == .adopted)
+        #expect(try await tests.finished(service, "train-early").state == .succeeded)
+        #expect(try readText(runFolder + "/count.txt") == "ran\n")
+        // Started once: a second start adopts the finished run.
+        #expect(try await service.start(request, template: nil) == .adopted)
+        #expect(try readText(runFolder + "/count.txt") == "ran\n")
+    }
+
+    @Test("killed after the spawn: the running process is adopted, and a start does not launch a second one")
+    func afterSpawn() async throws {
+        let folder = try TemporaryFolder()
+        defer { folder.remove() }
+        let request = tests.request(id: "train-late", command: "echo ran >> count.txt; while [ ! -f go ]; do sleep 0.05; done")
+        let runFolder = try leaveLaunching(folder.layout, request)
+        // The process the killed start spawned: the wrapper with the run's arguments.
+        let pid = try ProcessLauncher.spawnShell(script: DetachedJobRunner<RunRecord>.wrapper, name: "steward-run",
+                                                 arguments: [runFolder, runFolder, request.local!.command],
+                                                 environment: ProcessInfo.processInfo.environment,
+                                                 logPath: runFolder + "/log.txt")
+        defer { kill(-pid, SIGKILL) }
+        _ = await eventually { (try? readText(runFolder + "/count.txt")) == "ran\n" }
+
+        let service = LocalPipelineService(layout: folder.layout, logger: testLogger)
+        #expect(try await tests.run(service, "train-late")?.state == .running)
+        #expect(try await service.start(request, template: nil) == .adopted)
+        let record = try tests.runRecord(folder.layout, "train-late")
+        #expect(record.state == .started)
+        #expect(record.process?.pid == pid)
+
+        _ = FileManager.default.createFile(atPath: runFolder + "/go", contents: nil)
+        #expect(try await tests.finished(service, "train-late").state == .succeeded)
+        #expect(try readText(runFolder + "/count.txt") == "ran\n")
+    }
+
+    @Test("of two wrappers of one run, only the one that claims the folder runs the command")
+    func oneClaim() async throws {
+        let folder = try TemporaryFolder()
+        defer { folder.remove() }
+        let request = tests.request(id: "train-twice", command: "echo ran >> count.txt")
+        let runFolder = try leaveLaunching(folder.layout, request)
+        let spawn = {
+            try ProcessLauncher.spawnShell(script: DetachedJobRunner<RunRecord>.wrapper, name: "steward-run",
+                                           arguments: [runFolder, runFolder, request.local!.command],
+                                           environment: ProcessInfo.processInfo.environment, logPath: runFolder + "/log.txt")
+        }
+        let first = try spawn(), second = try spawn()
+        let codes = [ProcessLauncher.wait(for: first), ProcessLauncher.wait(for: second)]
+        #expect(codes.sorted() == [0, 75])
+        #expect(try readText(runFolder + "/count.txt") == "ran\n")
+        #expect(try readText(runFolder + "/exit") == "0\n")
+    }
+
+    @Test("a run whose claimed process vanished is failed: it ran")
+    func claimedThenVanished() async throws {
+        let folder = try TemporaryFolder()
+        defer { folder.remove() }
+        let request = tests.request(id: "train-gone", command: "true")
+        let runFolder = try leaveLaunching(folder.layout, request)
+        try Data("999999\n".utf8).write(to: URL(fileURLWithPath: runFolder + "/pid"))
+        let service = LocalPipelineService(layout: folder.layout, logger: testLogger)
+        let observed = try #require(try await tests.run(service, "train-gone"))
+        #expect(observed.state == .failed)
+        #expect(observed.message?.contains("the run's process vanished") == true)
+        #expect(try await service.start(request, template: nil) == .adopted)
+        #expect(!FileManager.default.fileExists(atPath: runFolder + "/exit"))
+    }
+}
