@@ -120,6 +120,17 @@ struct EndToEnd: Sendable {
         try await ProcessResult.run(Self.binary, arguments, directory: repository, environment: environment)
     }
 
+    /// Runs `steward serve` for `seconds` (then SIGTERM) with a tick every second; returns its log (JSON lines).
+    func serve(for seconds: Int) async throws -> String {
+        let arguments = ["-s", "TERM", "\(seconds)", Self.binary, "serve", "--listen", "127.0.0.1:0", "--interval", "1s",
+                         "--poll-interval", "1s", "--log-format", "json", "--log-level", "info"]
+        let result = try await ProcessResult.run("/usr/bin/timeout", arguments, directory: repository, environment: environment)
+        guard result.status == 124 else {
+            throw HarnessError("steward serve stopped before its \(seconds) s (\(result.status)): \(result.stderr)")
+        }
+        return result.stderr
+    }
+
     /// Runs `steward` with some variables of `environment` removed.
     func steward(_ arguments: [String], without names: [String]) async throws -> ProcessResult {
         var environment = environment

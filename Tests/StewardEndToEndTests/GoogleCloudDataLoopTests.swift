@@ -184,6 +184,39 @@ struct GoogleCloudDataLoopTests {
         }
     }
 
+    @Test("a 503 to pipelineJobs.create fails the action transiently; the next reconcile starts the run, once")
+    func unavailableThenConverges() async throws {
+        try await GoogleCloudLoop.with { loop in
+            try await loop.advance { plan in plan.changes.contains { $0.operation == .runPipeline && $0.action.isChange } }
+            await loop.vertex.deny(FakeDenial(method: "POST", pathSuffix: "/pipelineJobs", http: 503, status: "UNAVAILABLE",
+                                              message: "The service is currently unavailable."))
+            // The build it waits on finishes first; then the create is sent and refused.
+            var refused: ActionResult?
+            for _ in 0..<20 where refused == nil {
+                refused = try #require(try await loop.apply()).results
+                    .first { $0.change.operation == .runPipeline && $0.outcome != .deferred }
+            }
+            let attempt = try #require(refused)
+            #expect(attempt.outcome == .failed)
+            #expect(attempt.error?.code == "unavailable")
+            #expect(attempt.error?.isTerminal == false)
+            let conditions = try await loop.store().conditions()
+            let pipeline = try #require(conditions.first { $0.resource.kind == .pipeline })
+            #expect(pipeline.condition.type != .stalled, "\(pipeline.condition)")
+            #expect(await loop.vertex.requests("POST", pathSuffix: "/pipelineJobs").count == 1)
+
+            await loop.vertex.allowAll()
+            let retried = try #require(try await loop.apply())
+            #expect(retried.results.contains { $0.change.operation == .runPipeline && $0.outcome == .started },
+                    "\(retried.results.map { "\($0.change.id) \($0.outcome)" })")
+            #expect(await loop.vertex.requests("POST", pathSuffix: "/pipelineJobs").count == 2)
+            try await loop.settle()
+            #expect(await loop.vertex.pipelineJobCount() == 1)
+            let settled = try await loop.store().conditions().first { $0.resource.kind == .pipeline }
+            #expect(settled?.condition.type == .ready, "\(String(describing: settled))")
+        }
+    }
+
     @Test("a crash at either side of a side effect: the next reconcile finishes the work, duplicating nothing",
           arguments: Crash.allCases)
     func crash(_ crash: Crash) async throws {

@@ -96,7 +96,7 @@ struct GoogleCloudEndToEndTests {
         }
     }
 
-    @Test("a 403 to pipelineJobs.create stalls the Pipeline: apply --wait exits 1 after one create, status says why")
+    @Test("a 403 to pipelineJobs.create stalls the Pipeline: apply --wait exits 1 after one create, status says why, serve holds it")
     func permissionDeniedStalls() async throws {
         try await EndToEnd.with { e in
             let denied = "Permission 'aiplatform.pipelineJobs.create' denied on resource "
@@ -125,6 +125,12 @@ struct GoogleCloudEndToEndTests {
             #expect(entry.condition.type == "Stalled")
             #expect(entry.condition.code == "permission_denied")
             #expect(entry.condition.message.contains(denied))
+
+            // A minute of serve's ticks over the same state: the stalled key is not tried again.
+            let log = try await e.serve(for: 60)
+            let ticks = log.components(separatedBy: "reconcile started").count - 1
+            #expect(ticks >= 30, "\(ticks) reconciles in a minute")
+            #expect(await e.vertex.requests("POST", pathSuffix: "/pipelineJobs").count == 1)
 
             // The next reconcile holds the action back: no second create, until a person asks.
             let again = try await e.steward("apply", "--yes")

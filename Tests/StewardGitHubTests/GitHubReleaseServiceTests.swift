@@ -75,6 +75,37 @@ struct GitHubReleaseServiceTests {
         }
     }
 
+    @Test("a token without contents: write is a terminal permission_denied after one write")
+    func deniedWriteIsTerminal() async throws {
+        try await FakeGitHub.run { fake async throws in
+            await fake.denyWrites()
+            let error = await #expect(throws: RuntimeError.self) {
+                _ = try await Self.service(fake).create(Self.createRequest())
+            }
+            #expect(error?.code == "permission_denied")
+            #expect(error?.isTerminal == true)
+            #expect(error?.message.contains("Resource not accessible by personal access token") == true)
+            #expect(await fake.requests.filter { $0.method == "POST" }.count == 1)
+            #expect(await fake.releases(in: "octo/models").isEmpty)
+        }
+    }
+
+    @Test("a rate-limit 403 is transient, says when to try again, and the next try creates the release")
+    func rateLimitIsTransient() async throws {
+        try await FakeGitHub.run { fake async throws in
+            await fake.inject(.secondaryRateLimit(status: 403, retryAfter: 60))
+            let service = Self.service(fake)
+            let error = await #expect(throws: RuntimeError.self) { _ = try await service.create(Self.createRequest()) }
+            #expect(error?.code == "rate_limited")
+            #expect(error?.isTerminal == false)
+            #expect(error?.retryAfter == 60)
+            let sent = await fake.requests.count
+            #expect(sent == 1)
+            #expect(try await service.create(Self.createRequest()) == .created)
+            #expect(await fake.releases(in: "octo/models").count == 1)
+        }
+    }
+
     @Test("a draft made earlier is adopted, not duplicated")
     func adoptDraft() async throws {
         try await FakeGitHub.run { fake async throws in

@@ -218,6 +218,7 @@ import Testing
         let metrics = try PrometheusText.parse(try await serve.get("/metrics").body)
         #expect((metrics.value("steward_reconciles_total", ["result": "failed"]) ?? 0) == 1)
         #expect((metrics.value("steward_reconciles_total", ["result": "succeeded"]) ?? 0) >= 2)
+        #expect(metrics.value("steward_actions_total", ["kind": "Pipeline", "operation": "copy-modules", "outcome": "stalled"]) == 1)
         let copies = try await Self.journal(serve).filter { $0.operation == .copyModules && $0.phase == .end }
         #expect(copies.filter { $0.resource.name == "broken-training" }.map(\.outcome) == ["stalled"])
         #expect(copies.filter { $0.resource.name == "quickstart-training" }.map(\.outcome) == ["succeeded"])

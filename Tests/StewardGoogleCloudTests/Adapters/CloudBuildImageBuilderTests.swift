@@ -88,6 +88,24 @@ struct CloudBuildImageBuilderTests {
         }
     }
 
+    @Test("a 400 to builds.create is terminal after one request, with the API's code and message")
+    func invalidBuildIsTerminal() async throws {
+        try await FakeHarness.with { (h: FakeHarness) async throws in
+            let message = "invalid bucket \"steward-bucket\"; service account does not have access to the bucket"
+            await h.cloudBuild.deny(FakeDenial(method: "POST", pathSuffix: "/builds", http: 400, status: "INVALID_ARGUMENT",
+                                               message: message))
+            let builder = h.apis.imageBuilder(staging: Self.staging, objects: InMemoryObjectStore())
+            let error = await #expect(throws: RuntimeError.self) {
+                _ = try await builder.build(Self.request(), key: Self.key, source: Self.source)
+            }
+            #expect(error?.code == "invalid")
+            #expect(error?.isTerminal == true)
+            #expect(error?.message.contains(message) == true, "\(String(describing: error))")
+            #expect(await h.cloudBuild.requests("POST", pathSuffix: "/builds").count == 1)
+            #expect(await h.cloudBuild.buildCount() == 0)
+        }
+    }
+
     @Test("observe reports builds by image name as they progress, and a failed build is built again")
     func observeAndRebuildAfterFailure() async throws {
         try await FakeHarness.with { (h: FakeHarness) async throws in
