@@ -1,5 +1,6 @@
 import Foundation
 import StewardGit
+import StewardRuntime
 import Testing
 
 @Suite("Local repository")
@@ -186,5 +187,21 @@ struct LocalRepositoryTests {
             #expect(!repository.isRemote)
             await #expect(throws: GitError.noRemote(path: scratch.path("repo"))) { try await repository.fetch() }
         }
+    }
+}
+
+@Suite("Git errors as reconcile errors")
+struct GitErrorRuntimeTests {
+    @Test("a path the manifests name that is missing is terminal; an unreachable remote is tried again")
+    func dispositions() throws {
+        let commit = try #require(CommitID(hex: String(repeating: "a", count: 40)))
+        let missing = RuntimeError.classifying(GitError.pathNotFound(path: "training/Dockerfile", commit: commit))
+        #expect(missing.code == "invalid")
+        #expect(missing.isTerminal)
+        #expect(missing.message.contains("training/Dockerfile"))
+        let remote = RuntimeError.classifying(GitError.unreachableRemote(url: "https://example.com/r.git", message: "timed out"))
+        #expect(remote.code == "unavailable")
+        #expect(!remote.isTerminal)
+        #expect(!RuntimeError.classifying(GitError.libgit2(code: -1, message: "invalid literal/lengths set")).isTerminal)
     }
 }
