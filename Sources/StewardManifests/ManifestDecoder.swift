@@ -42,8 +42,8 @@ public struct ManifestDecoder: Sendable {
             declarations += chunkDeclarations
             diagnostics.forEach(log.add)
         }
-        let resources = ManifestLinker(log: log).link(declarations)
-        return DecodeResult(manifests: ManifestSet(resources), diagnostics: log.sorted)
+        let linked = ManifestLinker(log: log).link(declarations)
+        return DecodeResult(manifests: ManifestSet(linked.resources, held: linked.held), diagnostics: log.sorted)
     }
 
     private func decodeFile(_ file: ManifestFile, log: DiagnosticLog) -> [Declaration] {

@@ -5,20 +5,28 @@ import StewardCore
 struct ManifestLinker {
     let log: DiagnosticLog
 
-    /// The valid resources, every reference among them resolved.
-    func link(_ declarations: [Declaration]) -> [Resource] {
-        var kept: [Declaration] = []
-        // The first declaration of a name wins (files in path order, then position).
-        var first: [ResourceID: SourceLocation] = [:]
-        var project: (name: String, location: SourceLocation)?
-        for declaration in declarations {
-            let id = ResourceID(declaration.kind, declaration.name)
-            if let previous = first[id] {
+    /// The valid resources, every reference among them resolved, and the resources held back
+    /// because they are declared twice or refer to one that is.
+    func link(_ declarations: [Declaration]) -> (resources: [Resource], held: [HeldResource]) {
+        // Two declarations of one kind and name are ambiguous: both are reported, neither is used.
+        let byID = Dictionary(grouping: declarations) { ResourceID($0.kind, $0.name) }
+        var duplicates: [ResourceID: [Declaration]] = [:]
+        for (id, group) in byID where group.count > 1 { duplicates[id] = group }
+        var held: [ResourceID: HeldResource] = [:]
+        for (id, group) in duplicates {
+            let places = group.map(\.nameLocation)
+            for declaration in group {
+                let others = places.filter { $0 != declaration.nameLocation }.map(\.description).joined(separator: ", ")
                 log.error(at: declaration.nameLocation, "duplicate \(declaration.kind.rawValue) name '\(declaration.name)'",
-                          hint: "first declared at \(previous); names are unique per kind")
-                continue
+                          hint: "also declared at \(others); names are unique per kind: remove or rename all but one (none is used until then)")
             }
-            first[id] = declaration.nameLocation
+            held[id] = HeldResource(id: id, reason: "Duplicate",
+                                    message: "\(id.kind.rawValue) '\(id.name)' is declared \(group.count) times (\(places.map(\.description).joined(separator: ", "))); nothing is planned for it until one declaration remains")
+        }
+
+        var kept: [Declaration] = []
+        var project: (name: String, location: SourceLocation)?
+        for declaration in declarations where duplicates[ResourceID(declaration.kind, declaration.name)] == nil {
             if declaration.kind == .project {
                 if let project {
                     log.error(at: declaration.nameLocation, "more than one Project: '\(declaration.name)'",
@@ -32,7 +40,7 @@ struct ManifestLinker {
 
         // References resolve against every declared name, valid or not: a Pipeline with a typo
         // in its own spec is reported once, not again by everything that names it.
-        let declared = Dictionary(grouping: kept, by: \.kind).mapValues { $0.map(\.name) }
+        let declared = Dictionary(grouping: kept + duplicates.values.compactMap(\.first), by: \.kind).mapValues { $0.map(\.name) }
         let specs = Dictionary(kept.compactMap { d in d.resource.map { (ResourceID(d.kind, d.name), $0.spec) } },
                                uniquingKeysWith: { a, _ in a })
         var valid: [ResourceID: Declaration] = [:]
@@ -63,8 +71,16 @@ struct ManifestLinker {
                 guard let broken = declaration.references.first(where: { valid[ResourceID($0.role.target, $0.name)] == nil }) else {
                     continue
                 }
-                // The cause is reported already when the reference did not resolve.
-                if (declared[broken.role.target] ?? []).contains(broken.name) {
+                let target = ResourceID(broken.role.target, broken.name)
+                if let cause = held[target] {
+                    // Held with it, so that the resource shows why nothing happens to it.
+                    let why = cause.reason == "Duplicate" ? "is declared more than once" : "is held, as it refers to a resource that is"
+                    held[id] = HeldResource(id: id, reason: "DependencyHeld",
+                                            message: "nothing is planned for \(id.kind.rawValue) '\(id.name)': \(target.kind.rawValue) '\(target.name)' it refers to \(why)")
+                    log.warning(at: broken.location,
+                                "\(id.kind.rawValue) '\(id.name)' is left out: \(target.kind.rawValue) '\(target.name)' it refers to \(why)")
+                } else if (declared[broken.role.target] ?? []).contains(broken.name) {
+                    // The cause is reported already when the reference did not resolve.
                     log.warning(at: broken.location,
                                 "\(id.kind.rawValue) '\(id.name)' is left out: \(broken.role.target.rawValue) '\(broken.name)' it refers to has errors")
                 }
@@ -72,7 +88,7 @@ struct ManifestLinker {
                 changed = true
             }
         }
-        return kept.compactMap { valid[ResourceID($0.kind, $0.name)]?.resource }
+        return (kept.compactMap { valid[ResourceID($0.kind, $0.name)]?.resource }, Array(held.values))
     }
 
     /// The checks a resolved reference needs beyond existing; `false` when one fails.

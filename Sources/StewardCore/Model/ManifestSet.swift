@@ -2,9 +2,13 @@
 public struct ManifestSet: Sendable, Hashable {
     /// Sorted by kind (dependency order), then name.
     public private(set) var resources: [Resource]
+    /// Resources declared but not planned because their declarations are ambiguous (two of one kind
+    /// and name) or because they refer to such a resource: each is `Stalled` with its reason.
+    public private(set) var held: [HeldResource]
 
-    public init(_ resources: [Resource]) {
+    public init(_ resources: [Resource], held: [HeldResource] = []) {
         self.resources = resources.sorted { $0.id < $1.id }
+        self.held = held.sorted { $0.id < $1.id }
     }
 
     public subscript(id: ResourceID) -> Resource? {
@@ -59,5 +63,19 @@ public struct ManifestSet: Sendable, Hashable {
         case .pipeline(let name): pipeline = name
         }
         return pipeline.flatMap { self.pipeline(named: $0)?.root.appending("evaluations") }
+    }
+}
+
+/// A declared resource that nothing is planned for, and why.
+public struct HeldResource: Sendable, Hashable {
+    public var id: ResourceID
+    /// A CamelCase condition reason: `Duplicate`, `DependencyHeld`.
+    public var reason: String
+    public var message: String
+
+    public init(id: ResourceID, reason: String, message: String) {
+        self.id = id
+        self.reason = reason
+        self.message = message
     }
 }

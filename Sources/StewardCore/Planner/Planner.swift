@@ -19,6 +19,10 @@ public struct Planner: Sendable {
             case .release(let spec): context.planRelease(resource, spec)
             }
         }
+        for held in manifests.held {
+            context.conditions.append(ResourceCondition(resource: held.id, condition: Condition(.stalled, reason: held.reason, message: held.message),
+                                                        revision: source.revision, updatedAt: now))
+        }
         return Plan(
             revision: source.revision,
             changes: context.orderedChanges(),

@@ -1,0 +1,48 @@
+import Foundation
+import Testing
+
+/// Bad input found by trying Steward as a user would: each is reported where it is, and nothing acts on doubt.
+@Suite("steward on bad input", .serialized)
+struct BadInputCommandTests {
+    static func resources(_ q: CLIHarness) throws -> [String: [String: Any]] {
+        let status = try q.steward("status", "--output", "json")
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(status.stdout.utf8)) as? [String: Any])
+        let entries = try #require(object["resources"] as? [[String: Any]])
+        var byName: [String: [String: Any]] = [:]
+        for entry in entries {
+            if let name = entry["resource"] as? String, let condition = entry["condition"] as? [String: Any] { byName[name] = condition }
+        }
+        return byName
+    }
+
+    @Test("a Pipeline declared twice is reported at both places, Stalled Duplicate, and neither it nor what depends on it acts")
+    func duplicatePipeline() throws {
+        let q = try CLIHarness.quickstart()
+        defer { q.remove() }
+        let manifests = try String(contentsOfFile: q.directory + "/manifests/quickstart.yaml", encoding: .utf8)
+        let pipeline = try #require(manifests.components(separatedBy: "\n---\n").first { $0.contains("kind: Pipeline") })
+        try (pipeline.replacingOccurrences(of: "k: 5 ", with: "k: 9 ") + "\n").write(
+            toFile: q.directory + "/manifests/another.yaml", atomically: true, encoding: .utf8)
+        try q.commit("a second declaration of the training Pipeline")
+
+        let apply = try q.steward("apply", "--yes", "--wait", "--poll-interval", "200ms", "--timeout", "2m")
+        #expect(apply.status == 1, "\(apply.stdout)\n\(apply.stderr)")
+        let errors = apply.stderr.split(separator: "\n").filter { $0.contains("error: duplicate Pipeline name 'quickstart-training'") }
+        #expect(errors.contains { $0.hasPrefix("manifests/another.yaml:") }, "\(apply.stderr)")
+        #expect(errors.contains { $0.hasPrefix("manifests/quickstart.yaml:") }, "\(apply.stderr)")
+        #expect(!apply.stdout.contains("run-pipeline"), "\(apply.stdout)")
+        #expect(!apply.stdout.contains("build-image"), "\(apply.stdout)")
+        let runs = (try? FileManager.default.contentsOfDirectory(atPath: q.directory + "/.steward/local/runs")) ?? []
+        #expect(runs.isEmpty, "\(runs)")
+
+        let conditions = try Self.resources(q)
+        #expect(conditions["Pipeline/quickstart-training"]?["type"] as? String == "Stalled")
+        #expect(conditions["Pipeline/quickstart-training"]?["reason"] as? String == "Duplicate")
+        #expect((conditions["Pipeline/quickstart-training"]?["message"] as? String)?.contains("manifests/another.yaml") == true)
+        for dependent in ["Endpoint/quickstart-serving", "Release/quickstart-model", "Evaluation/quickstart-drift"] {
+            #expect(conditions[dependent]?["reason"] as? String == "DependencyHeld", "\(dependent): \(String(describing: conditions[dependent]))")
+        }
+        // The rest of the system goes on: the Dataset's first span is prepared.
+        #expect(conditions["Dataset/points"]?["type"] as? String == "Ready", "\(conditions)")
+    }
+}
