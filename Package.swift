@@ -142,7 +142,7 @@ let package = Package(
 
         .testTarget(name: "StewardCoreTests", dependencies: ["StewardCore"], exclude: ["Golden"]),
         .testTarget(name: "StewardManifestsTests", dependencies: ["StewardManifests", "StewardCore", "StewardGit"]),
-        .testTarget(name: "StewardGitTests", dependencies: ["StewardGit", "StewardRuntime"]),
+        .testTarget(name: "StewardGitTests", dependencies: ["StewardGit", "StewardRuntime", "StewardCore", .product(name: "Logging", package: "swift-log")]),
         .testTarget(name: "StewardRuntimeTests", dependencies: ["StewardRuntime", "StewardCore", "StewardFakes"]),
         .testTarget(name: "StewardStoreTests", dependencies: ["StewardStore", "StewardRuntime", "StewardCore"]),
         .testTarget(name: "StewardLocalTests", dependencies: ["StewardLocal", "StewardRuntime", "StewardCore", "StewardStore", "StewardGit", "StewardManifests"]),

@@ -12,7 +12,17 @@ public final class BranchTracker: RevisionTracker {
         self.branch = branch
     }
 
+    /// The branch's commit; a remote's cache found unreadable on the way is cloned afresh, and asked once more.
     public func current(fetched: @Sendable (Duration) -> Void) async throws -> String {
+        do {
+            return try await look(fetched: fetched)
+        } catch {
+            guard try await repository.healAfter(error) else { throw error }
+            return try await look(fetched: fetched)
+        }
+    }
+
+    private func look(fetched: @Sendable (Duration) -> Void) async throws -> String {
         guard repository.isRemote else { return try await repository.resolve(branch).hex }
         let cached = try? await repository.resolve(branch).hex
         guard let remote = try await repository.remoteBranchHead(branch) else {

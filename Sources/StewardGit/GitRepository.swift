@@ -13,7 +13,7 @@ public actor GitRepository {
     public nonisolated let isBare: Bool
     /// The remote this repository caches, for repositories opened with `openRemote`.
     let remote: RemoteTransport?
-    let handle: RepositoryHandle
+    var handle: RepositoryHandle
     let logger: Logger
     private let executor: SerialQueueExecutor
 

@@ -22,13 +22,15 @@ public final class LibGit2Source: Source {
     }
 
     public func resolve(_ revision: String) async throws -> String {
-        try await repository.resolve(revision).hex
+        try await healing { try await repository.resolve(revision).hex }
     }
 
     public func manifestFiles(under folder: StewardCore.RepositoryPath, at commit: String) async throws -> [SourceFile] {
         let id = try commitID(commit)
-        guard try await repository.treeID(of: folder.value, at: id) != nil else { return [] }
-        return try await repository.readFiles(under: folder.value, at: id).map { SourceFile(path: $0.path, bytes: $0.bytes) }
+        return try await healing {
+            guard try await repository.treeID(of: folder.value, at: id) != nil else { return [] }
+            return try await repository.readFiles(under: folder.value, at: id).map { SourceFile(path: $0.path, bytes: $0.bytes) }
+        }
     }
 
     public func facts(for queries: SourceQueries, at commit: String) async throws -> SourceFacts {
@@ -81,12 +83,23 @@ public final class LibGit2Source: Source {
     }
 
     public func read(_ path: StewardCore.RepositoryPath, at commit: String) async throws -> [UInt8] {
-        try await repository.readFile(path.value, at: try commitID(commit))
+        let id = try commitID(commit)
+        return try await healing { try await repository.readFile(path.value, at: id) }
     }
 
     public func hasUncommittedChanges(under folder: StewardCore.RepositoryPath) async throws -> Bool {
         if repository.isRemote || repository.isBare { return false }
         return try await repository.hasUncommittedChanges(under: folder.value)
+    }
+
+    /// Runs a read; when a remote's cache turns out unreadable, it is cloned afresh and the read runs once more.
+    private func healing<T>(_ body: () async throws -> T) async throws -> T {
+        do {
+            return try await body()
+        } catch {
+            guard try await repository.healAfter(error) else { throw error }
+            return try await body()
+        }
     }
 
     private func commitID(_ hex: String) throws -> CommitID {

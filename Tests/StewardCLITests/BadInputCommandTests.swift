@@ -45,4 +45,24 @@ struct BadInputCommandTests {
         // The rest of the system goes on: the Dataset's first span is prepared.
         #expect(conditions["Dataset/points"]?["type"] as? String == "Ready", "\(conditions)")
     }
+
+    @Test("a git cache with truncated packs is moved aside and cloned again: plan works and says so")
+    func truncatedCache() throws {
+        let q = try CLIHarness.quickstart()
+        defer { q.remove() }
+        let work = try CLIHarness()
+        defer { work.remove() }
+        let remote = "file://" + q.directory
+        let first = try work.steward("plan", "--repo", remote, "--output", "json")
+        #expect(first.status == 0, "\(first.stderr)")
+        try work.sh("for p in .steward/cache/git/*/objects/pack/*.pack; do truncate -s 100 \"$p\"; done")
+
+        let healed = try work.steward("plan", "--repo", remote, "--output", "json")
+        #expect(healed.status == 0, "\(healed.stderr)")
+        #expect(healed.stdout == first.stdout)
+        #expect(healed.stderr.contains("the git cache could not be read"), "\(healed.stderr)")
+        let aside = try work.sh("ls .steward/cache/git | grep -c '.broken-'").trimmingCharacters(in: .whitespacesAndNewlines)
+        #expect(aside == "1")
+        #expect(healed.stderr.contains(".broken-"), "says where the old cache went")
+    }
 }
