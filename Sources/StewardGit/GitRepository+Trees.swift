@@ -26,9 +26,23 @@ extension GitRepository {
     ///
     /// For reading many files (all manifests) without an actor hop per file.
     public func readFiles(under folder: String, at commit: CommitID) throws -> [(path: String, bytes: [UInt8])] {
-        var files: [(path: String, bytes: [UInt8])] = []
+        try readFiles(under: folder, at: commit, maximumSize: .max).map { ($0.path, $0.bytes ?? []) }
+    }
+
+    /// Like `readFiles(under:at:)`, but a blob over `maximumSize` bytes is not read: its size comes from the
+    /// object's header (libgit2 knows it without inflating the content) and its bytes are nil.
+    public func readFiles(under folder: String, at commit: CommitID,
+                          maximumSize: Int) throws -> [(path: String, size: Int, bytes: [UInt8]?)] {
+        var odb: OpaquePointer?
+        try LibGit2.check(git_repository_odb(&odb, handle.pointer))
+        defer { git_odb_free(odb) }
+        var files: [(path: String, size: Int, bytes: [UInt8]?)] = []
         try visitBlobs(under: folder, at: commit) { path, entry in
-            files.append((path: path, bytes: try readBlob(git_tree_entry_id(entry))))
+            guard let id = git_tree_entry_id(entry) else { throw GitError.libgit2(code: -1, message: "a tree entry without an id at '\(path)'") }
+            var size = 0
+            var type = GIT_OBJECT_BLOB
+            try LibGit2.check(git_odb_read_header(&size, &type, odb, id))
+            files.append((path: path, size: size, bytes: size > maximumSize ? nil : try readBlob(id)))
         }
         return files
     }

@@ -25,11 +25,13 @@ public final class LibGit2Source: Source {
         try await healing { try await repository.resolve(revision).hex }
     }
 
-    public func manifestFiles(under folder: StewardCore.RepositoryPath, at commit: String) async throws -> [SourceFile] {
+    public func manifestFiles(under folder: StewardCore.RepositoryPath, at commit: String, maximumSize: Int) async throws -> [SourceFile] {
         let id = try commitID(commit)
         return try await healing {
             guard try await repository.treeID(of: folder.value, at: id) != nil else { return [] }
-            return try await repository.readFiles(under: folder.value, at: id).map { SourceFile(path: $0.path, bytes: $0.bytes) }
+            return try await repository.readFiles(under: folder.value, at: id, maximumSize: maximumSize).map { file in
+                file.bytes.map { SourceFile(path: file.path, bytes: $0) } ?? SourceFile(path: file.path, unreadSize: file.size)
+            }
         }
     }
 

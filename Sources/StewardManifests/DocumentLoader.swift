@@ -19,8 +19,8 @@ struct DocumentLoader {
     /// The file's text and its documents; `nil` text when the bytes are not read at all.
     func load(_ file: ManifestFile, log: DiagnosticLog) -> (text: String, documents: [LoadedDocument])? {
         let start = SourceLocation(path: file.path, line: 1, column: 1)
-        guard file.bytes.count <= maximumFileSize else {
-            log.error(at: start, "file is \(file.bytes.count) bytes, over the limit of \(Self.describeSize(maximumFileSize)) for a manifest file",
+        guard file.size <= maximumFileSize else {
+            log.error(at: start, "file is \(file.size) bytes, over the limit of \(Self.describeSize(maximumFileSize)) for a manifest file",
                       hint: "split it into several files")
             return nil
         }

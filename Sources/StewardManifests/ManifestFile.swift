@@ -4,12 +4,22 @@ import StewardCore
 public struct ManifestFile: Sendable, Hashable {
     /// Repository-relative path, e.g. `manifests/pipelines.yaml`.
     public var path: String
-    /// The file's content, unchanged.
+    /// The file's content, unchanged; empty for a file too large to have been read.
     public var bytes: [UInt8]
+    /// The file's size in bytes.
+    public var size: Int
 
     public init(path: String, bytes: [UInt8]) {
         self.path = path
         self.bytes = bytes
+        self.size = bytes.count
+    }
+
+    /// A file known by its size only: it was over the limit, so it was not read.
+    public init(path: String, unreadSize size: Int) {
+        self.path = path
+        self.bytes = []
+        self.size = size
     }
 
     /// A file whose content is `text` in UTF-8.

@@ -65,4 +65,16 @@ struct BadInputCommandTests {
         #expect(aside == "1")
         #expect(healed.stderr.contains(".broken-"), "says where the old cache went")
     }
+
+    @Test("a manifest over 1 MiB is refused by its size, with its path, and the others still validate")
+    func oversizedManifest() throws {
+        let q = try CLIHarness.quickstart()
+        defer { q.remove() }
+        try q.sh("yes '# padding' | head -c 5000000 > manifests/huge.yaml")
+        try q.commit("a huge manifest")
+        let result = try q.steward("validate")
+        #expect(result.status == 1)
+        #expect(result.stderr.contains("manifests/huge.yaml:1:1: error: file is 5000000 bytes, over the limit of 1 MiB"), "\(result.stderr)")
+        #expect(result.stderr.contains("1 error in 1 file"), "\(result.stderr)")
+    }
 }

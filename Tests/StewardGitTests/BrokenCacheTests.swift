@@ -83,7 +83,7 @@ struct BrokenCacheTests {
             let source = try await LibGit2Source.remote(url: url, cacheDirectory: scratch.path("cache"), token: nil,
                                                          logger: Logger(label: "test") { _ in SwiftLogNoOpLogHandler() })
             #expect(try moved(cache).isEmpty, "the branches and trees still read")
-            let files = try await source.manifestFiles(under: RepositoryPath(unchecked: "manifests"), at: head)
+            let files = try await source.manifestFiles(under: RepositoryPath(unchecked: "manifests"), at: head, maximumSize: 1 << 20)
             #expect(files.map(\.path) == ["manifests/a.yaml"])
             #expect(files.first?.bytes == Array("kind: Pipeline\nmetadata: {name: train}\n".utf8))
             #expect(try moved(cache).count == 1)

@@ -1,6 +1,7 @@
 import Foundation
 import StewardGit
 import StewardRuntime
+import StewardCore
 import Testing
 
 @Suite("Local repository")
@@ -203,5 +204,30 @@ struct GitErrorRuntimeTests {
         #expect(remote.code == "unavailable")
         #expect(!remote.isTerminal)
         #expect(!RuntimeError.classifying(GitError.libgit2(code: -1, message: "invalid literal/lengths set")).isTerminal)
+    }
+}
+
+@Suite("Oversized files")
+struct OversizedFileTests {
+    @Test("a blob over the limit is not read: its size comes from the object header")
+    func sizeWithoutContent() async throws {
+        try await Scratch.with { scratch in
+            try scratch.initRepository("repo")
+            try scratch.write("repo/manifests/small.yaml", "kind: Dataset\n")
+            try scratch.write("repo/manifests/huge.yaml", String(repeating: "# padding line\n", count: 200_000))
+            let head = try #require(CommitID(hex: try scratch.commitAll("repo")))
+            let repository = try GitRepository.open(at: scratch.path("repo"))
+            let files = try await repository.readFiles(under: "manifests", at: head, maximumSize: 1 << 20)
+            let huge = try #require(files.first { $0.path == "manifests/huge.yaml" })
+            #expect(huge.size == 3_000_000)
+            #expect(huge.bytes == nil)
+            let small = try #require(files.first { $0.path == "manifests/small.yaml" })
+            #expect(small.bytes == Array("kind: Dataset\n".utf8))
+
+            let source = LibGit2Source(repository: repository)
+            let read = try await source.manifestFiles(under: RepositoryPath(unchecked: "manifests"), at: head.hex, maximumSize: 1 << 20)
+            #expect(read.first { $0.path == "manifests/huge.yaml" }?.isUnread == true)
+            #expect(read.first { $0.path == "manifests/huge.yaml" }?.size == 3_000_000)
+        }
     }
 }

@@ -18,7 +18,7 @@ final class InMemorySource: Source, @unchecked Sendable {
         return revision
     }
 
-    func manifestFiles(under folder: RepositoryPath, at commit: String) async throws -> [SourceFile] {
+    func manifestFiles(under folder: RepositoryPath, at commit: String, maximumSize: Int) async throws -> [SourceFile] {
         try files(at: commit).filter { folder.contains(RepositoryPath(unchecked: $0.path)) }
     }
 

@@ -14,8 +14,9 @@ public struct InMemorySource: Source {
 
     public func resolve(_ revision: String) async throws -> String { commit }
 
-    public func manifestFiles(under folder: RepositoryPath, at commit: String) async throws -> [SourceFile] {
+    public func manifestFiles(under folder: RepositoryPath, at commit: String, maximumSize: Int) async throws -> [SourceFile] {
         files.filter { folder.contains(RepositoryPath(unchecked: $0.path)) }
+            .map { $0.size > maximumSize ? SourceFile(path: $0.path, unreadSize: $0.size) : $0 }
     }
 
     public func facts(for queries: SourceQueries, at commit: String) async throws -> SourceFacts {

@@ -6,6 +6,8 @@ public protocol ManifestDecoding: Sendable {
     /// Decodes and validates every file (paths repository-relative); a resource with an error is left out and
     /// its problems are diagnostics with their file, line and column.
     func decode(_ files: [SourceFile]) -> DecodedManifests
+    /// Files over this many bytes are rejected without being read.
+    var maximumFileSize: Int { get }
 }
 
 /// What decoding a commit's manifest files gives.

@@ -53,7 +53,7 @@ public struct Reconciler: Sendable {
     /// Resolves the revision and decodes the manifests there.
     public func load(revision: String) async throws -> DesiredState {
         let commit = try await source.resolve(revision)
-        let files = try await source.manifestFiles(under: path, at: commit)
+        let files = try await source.manifestFiles(under: path, at: commit, maximumSize: decoder.maximumFileSize)
         let manifestFiles = files.filter { $0.path.hasSuffix(".yaml") || $0.path.hasSuffix(".yml") }
         guard !manifestFiles.isEmpty else { throw ReconcileError.noManifests(path: path, revision: commit) }
         let result = decoder.decode(manifestFiles)
