@@ -77,4 +77,27 @@ struct BadInputCommandTests {
         #expect(result.stderr.contains("manifests/huge.yaml:1:1: error: file is 5000000 bytes, over the limit of 1 MiB"), "\(result.stderr)")
         #expect(result.stderr.contains("1 error in 1 file"), "\(result.stderr)")
     }
+
+    @Test("a path with a newline or a right-to-left override is quoted as git quotes it in text, raw in JSON")
+    func unprintablePaths() throws {
+        let q = try CLIHarness.quickstart()
+        defer { q.remove() }
+        let names = ["manifests/new\nline.yaml", "manifests/evil\u{202E}lmay.yaml"]
+        for name in names {
+            try "apiVersion: steward.dev/v1alpha1\nkind: Dataset\nmetadata: {name: d-\(names.firstIndex(of: name)!)}\nspec: {root: gs://b/d, colour: red}\n"
+                .write(toFile: q.directory + "/" + name, atomically: true, encoding: .utf8)
+        }
+        try q.commit("odd names")
+        let validate = try q.steward("validate")
+        #expect(validate.status == 1)
+        let errors = validate.stderr.split(separator: "\n").filter { $0.contains("unknown field 'colour'") }
+        #expect(errors.count == 2, "\(validate.stderr)")
+        #expect(errors.contains { $0.hasPrefix("\"manifests/new\\nline.yaml\":4:") }, "\(validate.stderr)")
+        #expect(errors.contains { $0.hasPrefix("\"manifests/evil\\342\\200\\256lmay.yaml\":4:") }, "\(validate.stderr)")
+
+        let plan = try q.steward("plan", "--output", "json")
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(plan.stdout.utf8)) as? [String: Any])
+        let paths = Set(((object["diagnostics"] as? [[String: Any]]) ?? []).compactMap { $0["path"] as? String })
+        #expect(paths.isSuperset(of: names), "\(paths)")
+    }
 }

@@ -231,3 +231,29 @@ struct OversizedFileTests {
         }
     }
 }
+
+@Suite("Paths quoted as git quotes them")
+struct QuotedPathTests {
+    static let names = ["plain.yaml", "with space.yaml", "new\nline.yaml", "tab\there.yaml", "quote\"d.yaml",
+                        "back\\slash.yaml", "evil\u{202E}lmay.yaml", "caf\u{E9}.yaml", "bell\u{07}.yaml", "del\u{7F}.yaml"]
+
+    @Test("every name comes out as `git ls-files` prints it")
+    func sameAsGit() async throws {
+        try await Scratch.with { scratch in
+            try scratch.initRepository("repo")
+            for name in Self.names { try scratch.write("repo/" + name, "x\n") }
+            _ = try scratch.commitAll("repo")
+            let listed = try scratch.git(["ls-files"], in: "repo").split(separator: "\n").map(String.init)
+            #expect(Set(listed) == Set(Self.names.map(QuotedPath.quote)))
+            #expect(QuotedPath.quote("plain.yaml") == "plain.yaml")
+            #expect(QuotedPath.quote("new\nline.yaml") == "\"new\\nline.yaml\"")
+        }
+    }
+
+    @Test("a diagnostic stays one line, whatever its path holds")
+    func oneLine() {
+        let diagnostic = Diagnostic(at: SourceLocation(path: "manifests/a\nb.yaml", line: 3, column: 9), "unknown field 'x'")
+        #expect(diagnostic.description == "\"manifests/a\\nb.yaml\":3:9: error: unknown field 'x'")
+        #expect(!diagnostic.description.contains("\n"))
+    }
+}
