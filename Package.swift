@@ -165,6 +165,7 @@ let package = Package(
             "steward", "StewardServer", "StewardRuntime", "StewardCore", "StewardStore", "StewardFakes",
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "HummingbirdTesting", package: "hummingbird"),
+            .product(name: "Logging", package: "swift-log"),
             .product(name: "Prometheus", package: "swift-prometheus"),
             .product(name: "AsyncHTTPClient", package: "async-http-client"),
         ], exclude: ["Fixtures"]),

@@ -27,6 +27,17 @@ public final class ServeMetrics: Sendable {
                                   help: "When the last reconcile that failed no action ended, in seconds since the epoch."))
         // Every result's series exists from the start, so that rates and alerts see a zero rather than no data.
         for result in ["succeeded", "failed", "error"] { _ = reconciles(result) }
+        for reason in WebhookReceiver.rejectionReasons { _ = webhookRejections(reason) }
+    }
+
+    /// A webhook delivery refused before it could trigger anything, by reason.
+    public func webhookRejected(reason: String) {
+        webhookRejections(reason).increment()
+    }
+
+    private func webhookRejections(_ reason: String) -> Counter {
+        registry.makeCounter(descriptor: Self.name("webhook_rejected", unit: "total", help: "Webhook deliveries refused, by reason."),
+                             labels: [("reason", reason)])
     }
 
     /// One reconcile: `result` is `succeeded`, `failed` (an action failed) or `error` (it could not run).

@@ -85,12 +85,14 @@ public struct StatusServer: Sendable {
 
     private func hook(_ request: Request) async throws -> Response {
         if let length = request.headers[.contentLength].flatMap(Int.init), length > maximumBodyBytes {
+            metrics.webhookRejected(reason: "too_large")
             return Self.text(.contentTooLarge, "delivery of \(length) bytes is over the limit of \(maximumBodyBytes)\n")
         }
         let buffer: ByteBuffer
         do {
             buffer = try await request.body.collect(upTo: maximumBodyBytes)
         } catch is NIOTooManyBytesError {
+            metrics.webhookRejected(reason: "too_large")
             return Self.text(.contentTooLarge, "delivery is over the limit of \(maximumBodyBytes) bytes\n")
         }
         let body = buffer.getBytes(at: buffer.readerIndex, length: buffer.readableBytes) ?? []

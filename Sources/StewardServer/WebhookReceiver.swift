@@ -21,28 +21,42 @@ public struct WebhookReceiver: Sendable {
     public var inbox: TriggerInbox
     public var logger: Logger
     private let deliveries: DeliveryLog
+    private let rejections: RejectionLog
+    /// Counts a refused delivery by reason (`steward_webhook_rejected_total{reason}`).
+    private let counted: @Sendable (String) -> Void
+
+    /// Why a delivery is refused, as the metric's `reason` label.
+    public static let rejectionReasons = ["disabled", "missing_signature", "bad_signature", "bad_payload", "too_large"]
 
     public init(secret: [UInt8]?, watchedRef: String, repository: @escaping @Sendable () async -> String?,
-                inbox: TriggerInbox, logger: Logger, remembered: Int = 1000) {
+                inbox: TriggerInbox, logger: Logger, remembered: Int = 1000,
+                rejectionWindow: Duration = .seconds(60), rejected: @escaping @Sendable (String) -> Void = { _ in }) {
         self.secret = secret
         self.watchedRef = watchedRef
         self.repository = repository
         self.inbox = inbox
         self.logger = logger
         deliveries = DeliveryLog(capacity: remembered)
+        rejections = RejectionLog(logger: logger, window: rejectionWindow)
+        counted = rejected
+    }
+
+    private func refuse(_ reason: String, _ status: Int, _ message: String) -> Answer {
+        counted(reason)
+        rejections.refused(reason, message)
+        return Answer(status: status, message: message)
     }
 
     /// Answers one delivery. `header` reads a request header by name, case-insensitively.
     public func receive(body: [UInt8], header: (String) -> String?) async -> Answer {
         guard let secret else {
-            return Answer(status: 403, message: "webhooks are disabled: start 'steward serve' with --webhook-secret-file")
+            return refuse("disabled", 403, "webhooks are disabled: start 'steward serve' with --webhook-secret-file")
         }
         guard let signature = header(WebhookSignature.headerName) else {
-            return Answer(status: 401, message: "missing \(WebhookSignature.headerName)")
+            return refuse("missing_signature", 401, "missing \(WebhookSignature.headerName)")
         }
         guard WebhookSignature.verify(body: body, header: signature, secret: secret) else {
-            logger.warning("webhook delivery with a wrong signature refused")
-            return Answer(status: 401, message: "signature does not match the webhook secret")
+            return refuse("bad_signature", 401, "signature does not match the webhook secret")
         }
         let event = header("X-GitHub-Event") ?? ""
         let delivery = header("X-GitHub-Delivery") ?? ""
@@ -61,7 +75,7 @@ public struct WebhookReceiver: Sendable {
             do {
                 push = try JSONDecoder().decode(PushEvent.self, from: Data(body))
             } catch {
-                return Answer(status: 400, message: "not a push event payload: \(error)")
+                return refuse("bad_payload", 400, "not a push event payload: \(error)")
             }
             guard push.ref == watchedRef else {
                 return Answer(status: 202, message: "ignored: \(push.ref) is not the watched \(watchedRef)")

@@ -115,7 +115,8 @@ struct Serve: AsyncParsableCommand {
             await reconcile.run(id: id, trigger: trigger, resolved: { inbox.resolved($0) })
         }
         let webhook = WebhookReceiver(secret: secret, watchedRef: "refs/heads/" + branch,
-                                      repository: { facts.githubRepository }, inbox: inbox, logger: logger)
+                                      repository: { facts.githubRepository }, inbox: inbox, logger: logger,
+                                      rejected: { metrics.webhookRejected(reason: $0) })
         let server = StatusServer(webhook: webhook, health: health, metrics: metrics, store: store,
                                   readinessWindow: max(120, interval.seconds * 3), clock: Terminal.now,
                                   page: { facts.page })

@@ -48,8 +48,10 @@ final class ServerFixture: Sendable {
 
     func webhook(maximumBodyBytes: Int = 64 * 1024, secret: [UInt8]? = ServerFixture.secret) -> StatusServer {
         let repository = repository
+        let metrics = metrics
         let receiver = WebhookReceiver(secret: secret, watchedRef: "refs/heads/main", repository: { repository },
-                                       inbox: inbox, logger: Logger(label: "test"))
+                                       inbox: inbox, logger: Logger(label: "test"),
+                                       rejected: { metrics.webhookRejected(reason: $0) })
         return StatusServer(webhook: receiver, health: health, metrics: metrics, store: store, readinessWindow: 60,
                             maximumBodyBytes: maximumBodyBytes, clock: { Instant(secondsSinceEpoch: Date().timeIntervalSince1970) })
     }

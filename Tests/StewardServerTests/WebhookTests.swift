@@ -1,8 +1,10 @@
 import Foundation
 import HTTPTypes
 import HummingbirdTesting
+import Logging
 import NIOCore
 import StewardServer
+import Synchronization
 import Testing
 
 /// `POST /hooks/github` on a real socket: signatures, sizes, repeats, branches and bursts.
@@ -58,7 +60,45 @@ import Testing
 
             try await Task.sleep(for: .milliseconds(300))
             #expect(fixture.reconciles.count == 1)
+
+            let metrics = try PrometheusText.parse(try await client.execute(uri: "/metrics", method: .get).text)
+            #expect(metrics.value("steward_webhook_rejected_total", ["reason": "missing_signature"]) == 1)
+            #expect(metrics.value("steward_webhook_rejected_total", ["reason": "bad_signature"]) == 3)
+            #expect(metrics.value("steward_webhook_rejected_total", ["reason": "bad_payload"]) == 0)
         }
+    }
+
+    @Test("a flood of forged deliveries logs the first, then one count per window, and counts each in the metric")
+    func floodIsSummarised() async throws {
+        final class Lines: LogHandler, @unchecked Sendable {
+            let lines = Mutex<[String]>([])
+            var metadata: Logger.Metadata = [:]
+            var logLevel: Logger.Level = .info
+            subscript(metadataKey key: String) -> Logger.Metadata.Value? {
+                get { metadata[key] }
+                set { metadata[key] = newValue }
+            }
+            func log(event: LogEvent) { lines.withLock { $0.append("\(event.message)") } }
+        }
+        let lines = Lines()
+        let counted = Mutex<[String: Int]>([:])
+        let receiver = WebhookReceiver(secret: Array("s3cret".utf8), watchedRef: "refs/heads/main", repository: { nil },
+                                       inbox: TriggerInbox(), logger: Logger(label: "test") { _ in lines },
+                                       rejectionWindow: .milliseconds(300),
+                                       rejected: { reason in counted.withLock { $0[reason, default: 0] += 1 } })
+        let body = ServerFixture.push(after: Self.commit)
+        let forged = WebhookSignature.sign(body: body, secret: Array("not the secret".utf8))
+        for _ in 0..<503 {
+            let answer = await receiver.receive(body: body) { $0 == WebhookSignature.headerName ? forged : nil }
+            #expect(answer.status == 401)
+        }
+        #expect(counted.withLock { $0 } == ["bad_signature": 503])
+        #expect(lines.lines.withLock { $0 } == ["webhook delivery refused: signature does not match the webhook secret"])
+        let deadline = ContinuousClock.now + .seconds(5)
+        while lines.lines.withLock({ $0.count }) < 2, ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(50)) }
+        #expect(lines.lines.withLock { $0.count } == 2)
+        let summary = lines.lines.withLock { $0.last } ?? ""
+        #expect(summary.contains("502 more webhook deliveries refused (bad_signature)"), "\(summary)")
     }
 
     @Test("a signature is checked before the event is even read: an unsigned ping gets 401")
