@@ -44,6 +44,8 @@ public struct LocalLayout: Sendable, Hashable {
     public var runs: String { join(root, "runs") }
     /// `<root>/batch`: one folder per batch prediction job.
     public var batch: String { join(root, "batch") }
+    /// `<root>/checks`: one folder per check of a Pipeline, its scratch copy of the image under `work/`.
+    public var checks: String { join(root, "checks") }
     /// `<root>/models`: one folder per uploaded model.
     public var models: String { join(root, "models") }
     /// `<root>/endpoints`: one record per endpoint.
@@ -61,6 +63,8 @@ public struct LocalLayout: Sendable, Hashable {
     public func endpoint(resource: String) -> String { join(endpoints, resource + ".json") }
     /// `<root>/batch/<job id>`: a batch prediction job's files.
     public func batchJob(id: String) -> String { join(batch, id) }
+    /// `<root>/checks/<check id>`: a check's record, log and scratch folder.
+    public func check(id: String) -> String { join(checks, id) }
     /// `<root>/releases/<owner>/<name>`: the releases of a repository `owner/name`.
     public func releases(repository: String) -> String { join(releases, repository) }
 

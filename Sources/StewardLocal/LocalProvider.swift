@@ -16,6 +16,7 @@ public struct LocalProvider: Sendable {
                          models: LocalModelRegistry(layout: layout, logger: logger),
                          endpoints: LocalEndpointService(layout: layout, logger: logger),
                          batch: LocalBatchPredictionService(layout: layout, logger: logger),
-                         releases: LocalReleaseService(layout: layout, logger: logger))
+                         releases: LocalReleaseService(layout: layout, logger: logger),
+                         checks: LocalCheckService(layout: layout, logger: logger))
     }
 }

@@ -202,7 +202,7 @@ struct SpecDecoder {
 
     static let pipelineFields = [
         "template", "root", "displayName", "image", "modules", "dataset", "spans", "parameters", "serviceAccount",
-        "enableCaching", "retries", "concurrencyPolicy", "suspend", "outputs", "local",
+        "enableCaching", "retries", "concurrencyPolicy", "suspend", "outputs", "local", "checks",
     ]
 
     private mutating func decodePipeline(_ node: Node) -> PipelineSpec? {
@@ -238,15 +238,59 @@ struct SpecDecoder {
             let build = optional(l, "build") { reader.string($0) }
             local = command.map { PipelineSpec.LocalRun(command: $0, build: build) }
         }
+        var checks: [PipelineSpec.Check] = []
+        if let node = fields["checks"] {
+            checks = decodeChecks(node, context: fields.nested("checks"))
+            if fields["image"] == nil, let key = fields.key("checks") {
+                reader.error(key, "'checks' needs 'image' in \(context)", hint: "a check runs inside the Pipeline's image; declare 'image'")
+            }
+        }
+        if case .check(let name)? = template, let node = fields["template"] {
+            if !checks.contains(where: { $0.name == name }) {
+                reader.error(node, "template names check '\(NodeReader.clip(name))', but the Pipeline declares no such check",
+                             hint: checks.isEmpty ? "declare it under 'checks'" : "declared: \(checks.map { "'\($0.name)'" }.joined(separator: ", "))")
+            } else if checks.first(where: { $0.name == name })?.template == nil {
+                reader.error(node, "template names check '\(NodeReader.clip(name))', which produces no template",
+                             hint: "give the check 'template: FILE', the path its command writes, relative to the image context")
+            }
+        }
         guard let template, let root else { return nil }
         return PipelineSpec(template: template, root: root, displayName: displayName, image: image, modules: modules,
                             dataset: dataset, spans: spans, parameters: parameters, serviceAccount: serviceAccount,
                             enableCaching: enableCaching, retries: retries, concurrencyPolicy: policy, suspend: suspend,
-                            outputs: outputs, local: local)
+                            outputs: outputs, local: local, checks: checks)
     }
 
-    /// A `gs://` string is a stored template; anything else a repository path.
+    static let checkFields = ["name", "command", "timeout", "template"]
+
+    private func decodeChecks(_ node: Node, context: String) -> [PipelineSpec.Check] {
+        guard let items = reader.sequence(node, of: "checks") else { return [] }
+        var checks: [PipelineSpec.Check] = []
+        var seen: [String: Node] = [:]
+        for item in items {
+            guard let fields = reader.fields(item, in: context, known: Self.checkFields) else { continue }
+            let name = fields.required("name").flatMap { reader.name($0) }
+            let command = fields.required("command").flatMap { reader.string($0) }
+            let timeout = optional(fields, "timeout") { reader.duration($0, field: "timeout") } ?? PipelineSpec.Check.defaultTimeout
+            let template = optional(fields, "template") { reader.repositoryPath($0) }
+            guard let name, let command else { continue }
+            if let first = seen[name], let node = fields["name"] {
+                let at = reader.location(first)
+                reader.error(node, "duplicate check '\(name)'", hint: "first declared at \(at.line):\(at.column); check names are unique in a Pipeline")
+                continue
+            }
+            if let nameNode = fields["name"] { seen[name] = nameNode }
+            checks.append(PipelineSpec.Check(name: name, command: command, timeout: timeout, template: template))
+        }
+        return checks
+    }
+
+    /// A `gs://` string is a stored template; `{check: NAME}` the output of a check; anything else a repository path.
     private func decodeTemplate(_ node: Node) -> TemplateSource? {
+        if case .mapping = node {
+            guard let fields = reader.fields(node, in: "\(context).template", known: ["check"]) else { return nil }
+            return fields.required("check").flatMap { reader.name($0) }.map(TemplateSource.check)
+        }
         if case .scalar(let scalar) = node, node.tagName == .str, scalar.string.hasPrefix("gs://") {
             return reader.storageURI(node).map(TemplateSource.storage)
         }

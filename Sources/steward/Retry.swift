@@ -50,7 +50,10 @@ struct Retry: AsyncParsableCommand {
         }
         let by = "steward retry (pid \(getpid()) on \(ProcessInfo.processInfo.hostName))"
         try await store.requestRetry(RetryRequest(resource: id, requestedBy: by, requestedAt: Terminal.now()))
-        if failures.isEmpty {
+        let condition = conditions.first { $0.resource == id }?.condition
+        if failures.isEmpty, condition?.type == .stalled, ["CheckFailed", "CheckCouldNotRun"].contains(condition?.reason) {
+            Terminal.out("retry requested for \(id): the next reconcile runs its failed check again\n")
+        } else if failures.isEmpty {
             Terminal.out("\(id) has no held action; recorded the request anyway: the next reconcile tries it as usual\n")
         } else {
             let held = failures.map { "\($0.operation.rawValue) (\($0.error.code), \($0.attempts) failed attempt\($0.attempts == 1 ? "" : "s"))" }

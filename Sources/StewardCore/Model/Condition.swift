@@ -30,6 +30,7 @@ public enum Operation: String, Sendable, Hashable, Codable, CaseIterable, Compar
     case prepareSpan = "prepare-span"
     case buildImage = "build-image"
     case copyModules = "copy-modules"
+    case runCheck = "run-check"
     case runPipeline = "run-pipeline"
     case cancelRun = "cancel-run"
     case batchPredict = "batch-predict"

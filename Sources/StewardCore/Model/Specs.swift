@@ -144,12 +144,15 @@ public struct PipelineSpec: Sendable, Hashable, Codable {
     public var suspend: Bool
     public var outputs: Outputs?
     public var local: LocalRun?
+    /// Commands run in order inside the image, with the modules in place, before any run of a key.
+    public var checks: [Check]
 
     public init(template: TemplateSource, root: StorageURI, displayName: String? = nil, image: Image? = nil,
                 modules: Modules? = nil, dataset: String? = nil, spans: Int? = nil,
                 parameters: [String: ParameterValue] = [:], serviceAccount: String? = nil, enableCaching: Bool = true,
                 retries: Int = 0, concurrencyPolicy: ConcurrencyPolicy = .queue, suspend: Bool = false,
-                outputs: Outputs? = nil, local: LocalRun? = nil) {
+                outputs: Outputs? = nil, local: LocalRun? = nil, checks: [Check] = []) {
+        self.checks = checks
         self.template = template
         self.root = root
         self.displayName = displayName
@@ -209,6 +212,27 @@ public struct PipelineSpec: Sendable, Hashable, Codable {
         }
     }
 
+    /// A gate before training: a command that must exit 0 for the image and modules of a commit.
+    public struct Check: Sendable, Hashable, Codable {
+        /// A DNS-1123 label, unique in the Pipeline.
+        public var name: String
+        /// Run with `/bin/sh -c` in the image context, the modules folder in place.
+        public var command: String
+        /// Seconds the command may take; default 10 minutes.
+        public var timeout: Double
+        /// The file the command writes, relative to the image context, when it produces the pipeline spec.
+        public var template: RepositoryPath?
+
+        public static let defaultTimeout: Double = 600
+
+        public init(name: String, command: String, timeout: Double = Check.defaultTimeout, template: RepositoryPath? = nil) {
+            self.name = name
+            self.command = command
+            self.timeout = timeout
+            self.template = template
+        }
+    }
+
     /// How to run on the local provider.
     public struct LocalRun: Sendable, Hashable, Codable {
         /// Run with `/bin/sh -c` inside the image folder.
@@ -237,11 +261,14 @@ public struct ArtifactRef: Sendable, Hashable, Codable {
 public enum TemplateSource: Sendable, Hashable, Codable, CustomStringConvertible {
     case repository(RepositoryPath)
     case storage(StorageURI)
+    /// The file a check of the Pipeline produces (`template: {check: NAME}`).
+    case check(String)
 
     public var description: String {
         switch self {
         case .repository(let path): path.value
         case .storage(let uri): uri.description
+        case .check(let name): "the output of check '\(name)'"
         }
     }
 }

@@ -62,6 +62,8 @@ public enum RecordName {
     public static let spanSuccess = "_SUCCESS"
     /// The file a TFX-style blessing folder holds when the model is blessed.
     public static let blessed = "BLESSED"
+    /// The bucket, under the local root's storage, where the local provider keeps templates checks produce.
+    public static let localTemplateBucket = "steward-local"
 }
 
 /// The placeholder names manifests may use.

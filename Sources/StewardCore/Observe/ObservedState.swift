@@ -11,11 +11,13 @@ public struct ObservedState: Sendable, Hashable, Codable {
     public var models: [ObservedModel]
     public var endpoints: [ObservedEndpoint]
     public var releases: [ObservedRelease]
+    public var checks: [ObservedCheck]
 
     public init(images: [ObservedImage] = [], moduleCopies: [ObservedModuleCopy] = [], runs: [ObservedRun] = [],
                 spans: [ObservedSpan] = [], batches: [ObservedBatch] = [], batchJobs: [ObservedBatchJob] = [],
                 evaluations: [EvaluationRecord] = [], models: [ObservedModel] = [], endpoints: [ObservedEndpoint] = [],
-                releases: [ObservedRelease] = []) {
+                releases: [ObservedRelease] = [], checks: [ObservedCheck] = []) {
+        self.checks = checks
         self.images = images
         self.moduleCopies = moduleCopies
         self.runs = runs
@@ -34,6 +36,7 @@ public struct ObservedState: Sendable, Hashable, Codable {
         lines += images.map { "image \($0.name):\($0.tree) \($0.state.rawValue)" }
         lines += moduleCopies.map { "modules \($0.destination) \($0.tree)" }
         lines += runs.map { "run \($0.id) \($0.state.rawValue)" }
+        lines += checks.map { "check \($0.id) \($0.state.rawValue)" }
         lines += spans.map { "span \($0.root) \($0.number) \($0.state.rawValue)" }
         lines += batches.map { "batch \($0.uri) \($0.samples.count)" }
         lines += batchJobs.map { "job \($0.id) \($0.state.rawValue)" }
@@ -157,5 +160,45 @@ public struct ObservedSpan: Sendable, Hashable, Codable {
         self.number = number
         self.state = state
         self.source = source
+    }
+}
+
+/// A check of a Pipeline, run or running.
+public struct ObservedCheck: Sendable, Hashable, Codable {
+    public var id: String
+    public var pipeline: String
+    public var name: String
+    public var key: String
+    public var attempt: Int
+    public var state: WorkState
+    /// The command's exit status, when it ran to the end.
+    public var exitCode: Int32?
+    /// Why it failed: the exit status and the last lines of its output, or why it could not run.
+    public var message: String?
+    /// Whether it failed as a result (the command exited non-zero, or produced no template) rather than
+    /// because it could not run (a vanished process, a build that timed out): only a result holds the Pipeline.
+    public var failedByResult: Bool
+    /// Where the template it produced is stored, and the digest of its content.
+    public var template: StorageURI?
+    public var templateDigest: String?
+    public var createdAt: Instant
+    public var finishedAt: Instant?
+
+    public init(id: String, pipeline: String, name: String, key: String, attempt: Int, state: WorkState,
+                exitCode: Int32? = nil, message: String? = nil, failedByResult: Bool = false, template: StorageURI? = nil,
+                templateDigest: String? = nil, createdAt: Instant, finishedAt: Instant? = nil) {
+        self.id = id
+        self.pipeline = pipeline
+        self.name = name
+        self.key = key
+        self.attempt = attempt
+        self.state = state
+        self.exitCode = exitCode
+        self.message = message
+        self.failedByResult = failedByResult
+        self.template = template
+        self.templateDigest = templateDigest
+        self.createdAt = createdAt
+        self.finishedAt = finishedAt
     }
 }

@@ -2,6 +2,7 @@
 public enum ChangeDetail: Sendable, Hashable, Codable {
     case buildImage(BuildImage)
     case copyModules(CopyModules)
+    case runCheck(RunCheck)
     case runPipeline(RunPipeline)
     case cancelRun(CancelRun)
     case prepareSpan(PrepareSpan)
@@ -206,5 +207,57 @@ public struct Wait: Sendable, Hashable, Codable {
     public init(object: String, since: Instant?) {
         self.object = object
         self.since = since
+    }
+}
+
+/// Run one check of a Pipeline for the image and modules of a commit.
+public struct RunCheck: Sendable, Hashable, Codable {
+    /// Deterministic: `<pipeline>-<check>-<key prefix>-<attempt>`; the local folder name, the build's tag.
+    public var checkID: String
+    public var pipeline: String
+    public var name: String
+    /// Hashes the image tree, the modules tree, the command, the template path and the checks before it.
+    public var key: String
+    public var attempt: Int
+    public var command: String
+    public var timeout: Double
+    /// The file the command writes, relative to the image context.
+    public var template: RepositoryPath?
+    /// The image reference with its tree tag; the check runs in it.
+    public var image: String
+    public var imageTree: String
+    public var context: RepositoryPath
+    public var dockerfile: RepositoryPath
+    /// The modules folder and where it lies inside the context, with its tree and its copy.
+    public var modulesSource: RepositoryPath?
+    public var modulesTree: String?
+    public var modules: StorageURI?
+    public var commit: String
+    public var localBuild: String?
+    /// Where the produced template is stored (a folder), when the check names one.
+    public var templateDestination: StorageURI?
+
+    public init(checkID: String, pipeline: String, name: String, key: String, attempt: Int, command: String, timeout: Double,
+                template: RepositoryPath?, image: String, imageTree: String, context: RepositoryPath, dockerfile: RepositoryPath,
+                modulesSource: RepositoryPath?, modulesTree: String?, modules: StorageURI?, commit: String, localBuild: String?,
+                templateDestination: StorageURI?) {
+        self.templateDestination = templateDestination
+        self.checkID = checkID
+        self.pipeline = pipeline
+        self.name = name
+        self.key = key
+        self.attempt = attempt
+        self.command = command
+        self.timeout = timeout
+        self.template = template
+        self.image = image
+        self.imageTree = imageTree
+        self.context = context
+        self.dockerfile = dockerfile
+        self.modulesSource = modulesSource
+        self.modulesTree = modulesTree
+        self.modules = modules
+        self.commit = commit
+        self.localBuild = localBuild
     }
 }

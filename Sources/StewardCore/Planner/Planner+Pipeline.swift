@@ -4,6 +4,8 @@ extension PlanningContext {
         var imageTree: String?
         var modulesTree: String?
         var templateDigest: String
+        /// Where the run reads its spec: as declared, or where a check stored the one it produced.
+        var template: TemplateSource
         var spans: [Int]
         var parameters: [String: ParameterValue]
         var key: String
@@ -20,8 +22,19 @@ extension PlanningContext {
             setCondition(resource, .suspended, "Suspended", "suspend is true; nothing is planned")
             return
         }
+        var checkOutputs: [String: ObservedCheck] = [:]
+        if !spec.checks.isEmpty, let image = spec.image,
+           let imageTree = source.tree(image.context, excluding: Planner.excludedModules(spec)) {
+            let modulesTree = spec.modules.flatMap { source.tree($0.source) }
+            if spec.modules == nil || modulesTree != nil {
+                guard let passed = planChecks(resource, spec, image: image, imageTree: imageTree, modulesTree: modulesTree) else {
+                    return
+                }
+                checkOutputs = passed
+            }
+        }
         let inputs: RunInputs
-        switch resolveInputs(resource, spec) {
+        switch resolveInputs(resource, spec, checkOutputs: checkOutputs) {
         case .success(let resolved): inputs = resolved
         case .failure(.stalled(let reason, let message)):
             setCondition(resource, .stalled, reason, message)
@@ -63,48 +76,10 @@ extension PlanningContext {
                                      runs: [ObservedRun], failures: [ObservedRun]) {
         let last = lastRun(of: resource.name)
         let why = runReason(spec, inputs: inputs, last: last)
-        var dependencies: [String] = []
-        var blockedBy: String?
-
-        if let image = spec.image, let tree = inputs.imageTree {
-            let existing = (imagesByName[image.name] ?? []).filter { $0.tree == tree }
-            if existing.contains(where: { $0.state == .succeeded }) {
-                // Built before (a revert, or another commit with the same context): nothing to build.
-            } else if let building = existing.first(where: { !$0.state.isFinished }) {
-                changes.append(waitChange(resource, .buildImage, object: building.buildID ?? "\(image.name):\(tree)",
-                                          since: building.startedAt, key: nil,
-                                          reason: "image build '\(building.buildID ?? tree)' \(building.state.rawValue)\(age(since: building.startedAt))"))
-                blockedBy = "image build of '\(image.name):\(short(tree))' in progress"
-            } else if let failed = existing.first(where: { $0.state == .failed && ($0.localBuild == nil || $0.localBuild == spec.local?.build) }) {
-                let fix = failed.localBuild == nil ? "fix the image context and commit" : "fix the image context or local.build and commit"
-                setCondition(resource, .stalled, "BuildFailed",
-                             "image build '\(failed.buildID ?? tree)' of '\(image.name):\(short(tree))' failed\(failed.message.map { ": \($0)" } ?? ""); \(fix)")
-                return
-            } else {
-                // Never built, or it failed with another local.build command than the one declared now.
-                let key = ContentKey.key(["image": image.name, "tree": tree, "dockerfile": image.resolvedDockerfile.value])
-                // One build per image and tree, however many Pipelines share them.
-                let id = "build-image/\(image.name)/\(tree)"
-                let detail = BuildImage(pipeline: resource.name, imageName: image.name, tree: tree, context: image.context,
-                                        excluding: Planner.excludedModules(spec), dockerfile: image.resolvedDockerfile,
-                                        commit: source.revision, localBuild: spec.local?.build)
-                add(Change(id: id, resource: resource.id, operation: .buildImage, action: .create,
-                                      reason: imageReason(spec, tree: tree, last: last), key: key,
-                                      detail: .buildImage(detail)))
-                dependencies.append(id)
-            }
-        }
-        if let modules = spec.modules, let tree = inputs.modulesTree,
-           !moduleCopies.contains(ObservedModuleCopy(destination: modules.destination, tree: tree)) {
-            let id = "copy-modules/\(modules.destination)/\(tree)"
-            let key = ContentKey.key(["destination": modules.destination.description, "tree": tree])
-            add(Change(id: id, resource: resource.id, operation: .copyModules, action: .create,
-                                  reason: modulesReason(spec, tree: tree, last: last), key: key,
-                                  detail: .copyModules(CopyModules(source: modules.source, tree: tree,
-                                                                   destination: modules.destination,
-                                                                   commit: source.revision))))
-            dependencies.append(id)
-        }
+        guard let needed = prerequisites(resource, spec, imageTree: inputs.imageTree, modulesTree: inputs.modulesTree,
+                                         last: last) else { return }
+        var dependencies = needed.dependencies
+        var blockedBy = needed.blockedBy
 
         let others = runs.filter { !$0.state.isFinished && $0.key != inputs.key }.sorted { $0.createdAt < $1.createdAt }
         var policy = spec.concurrencyPolicy
@@ -146,6 +121,128 @@ extension PlanningContext {
         setCondition(resource, .progressing, "RunDue", "run '\(run.runID)' is due: \(reason)")
     }
 
+    /// The build and the module copy a run or a check of these trees needs: the changes to depend on, what it
+    /// waits for, or nil when the image failed to build (the Pipeline is `Stalled`).
+    mutating func prerequisites(_ resource: Resource, _ spec: PipelineSpec, imageTree: String?, modulesTree: String?,
+                                last: ObservedRun?) -> (dependencies: [String], blockedBy: String?)? {
+        var dependencies: [String] = []
+        var blockedBy: String?
+        if let image = spec.image, let tree = imageTree {
+            let existing = (imagesByName[image.name] ?? []).filter { $0.tree == tree }
+            if existing.contains(where: { $0.state == .succeeded }) {
+                // Built before (a revert, or another commit with the same context): nothing to build.
+            } else if let building = existing.first(where: { !$0.state.isFinished }) {
+                changes.append(waitChange(resource, .buildImage, object: building.buildID ?? "\(image.name):\(tree)",
+                                          since: building.startedAt, key: nil,
+                                          reason: "image build '\(building.buildID ?? tree)' \(building.state.rawValue)\(age(since: building.startedAt))"))
+                blockedBy = "image build of '\(image.name):\(short(tree))' in progress"
+            } else if let failed = existing.first(where: { $0.state == .failed && ($0.localBuild == nil || $0.localBuild == spec.local?.build) }) {
+                let fix = failed.localBuild == nil ? "fix the image context and commit" : "fix the image context or local.build and commit"
+                setCondition(resource, .stalled, "BuildFailed",
+                             "image build '\(failed.buildID ?? tree)' of '\(image.name):\(short(tree))' failed\(failed.message.map { ": \($0)" } ?? ""); \(fix)")
+                return nil
+            } else {
+                // Never built, or it failed with another local.build command than the one declared now.
+                let key = ContentKey.key(["image": image.name, "tree": tree, "dockerfile": image.resolvedDockerfile.value])
+                // One build per image and tree, however many Pipelines share them.
+                let id = "build-image/\(image.name)/\(tree)"
+                let detail = BuildImage(pipeline: resource.name, imageName: image.name, tree: tree, context: image.context,
+                                        excluding: Planner.excludedModules(spec), dockerfile: image.resolvedDockerfile,
+                                        commit: source.revision, localBuild: spec.local?.build)
+                add(Change(id: id, resource: resource.id, operation: .buildImage, action: .create,
+                                      reason: imageReason(spec, tree: tree, last: last), key: key,
+                                      detail: .buildImage(detail)))
+                dependencies.append(id)
+            }
+        }
+        if let modules = spec.modules, let tree = modulesTree,
+           !moduleCopies.contains(ObservedModuleCopy(destination: modules.destination, tree: tree)) {
+            let id = "copy-modules/\(modules.destination)/\(tree)"
+            let key = ContentKey.key(["destination": modules.destination.description, "tree": tree])
+            add(Change(id: id, resource: resource.id, operation: .copyModules, action: .create,
+                                  reason: modulesReason(spec, tree: tree, last: last), key: key,
+                                  detail: .copyModules(CopyModules(source: modules.source, tree: tree,
+                                                                   destination: modules.destination,
+                                                                   commit: source.revision))))
+            dependencies.append(id)
+        }
+
+        return (dependencies, blockedBy)
+    }
+
+    /// How many times a check that could not run (not one that failed) is started again for one key.
+    static let checkAttempts = 3
+
+    /// The Pipeline's checks for these trees, in order: nil when one is due, running or failed (its change
+    /// and the condition are set), else what each passed check observed.
+    mutating func planChecks(_ resource: Resource, _ spec: PipelineSpec, image: PipelineSpec.Image, imageTree: String,
+                             modulesTree: String?) -> [String: ObservedCheck]? {
+        var outputs: [String: ObservedCheck] = [:]
+        var before = ""
+        let observed = checksByPipeline[resource.name] ?? []
+        for check in spec.checks {
+            let key = ContentKey.key([
+                "image": imageTree, "modules": modulesTree ?? "", "command": check.command,
+                "template": check.template?.value ?? "", "before": before,
+            ])
+            before = key
+            let mine = observed.filter { $0.key == key && $0.name == check.name }.sorted { $0.attempt < $1.attempt }
+            if let passed = mine.last(where: { $0.state == .succeeded }) {
+                outputs[check.name] = passed
+                continue
+            }
+            let trees = "image tree \(short(imageTree))" + (modulesTree.map { ", modules tree \(short($0))" } ?? "")
+            if let active = mine.last(where: { !$0.state.isFinished }) {
+                changes.append(waitChange(resource, .runCheck, object: active.id, since: active.createdAt, key: key,
+                                          reason: "check '\(check.name)' \(active.state.rawValue)\(age(since: active.createdAt)): \(trees)"))
+                setCondition(resource, .progressing, "CheckInProgress", "check '\(check.name)' is \(active.state.rawValue)")
+                return nil
+            }
+            let latest = mine.last
+            let retried = self.retried.contains(resource.id)
+            if let latest, latest.state == .failed, latest.failedByResult, !retried {
+                setCondition(resource, .stalled, "CheckFailed",
+                             "check '\(check.name)' failed\(latest.message.map { ": \($0)" } ?? ""); fix it and commit, or run 'steward retry Pipeline/\(resource.name)'")
+                return nil
+            }
+            let couldNotRun = mine.filter { $0.state == .failed && !$0.failedByResult }
+            if couldNotRun.count >= Self.checkAttempts, !retried, let last = couldNotRun.last {
+                setCondition(resource, .stalled, "CheckCouldNotRun",
+                             "check '\(check.name)' could not run \(couldNotRun.count) times\(last.message.map { ": \($0)" } ?? ""); run 'steward retry Pipeline/\(resource.name)'")
+                return nil
+            }
+            guard let needed = prerequisites(resource, spec, imageTree: imageTree, modulesTree: modulesTree,
+                                             last: lastRun(of: resource.name)) else { return nil }
+            if let blockedBy = needed.blockedBy {
+                setCondition(resource, .progressing, "Waiting", blockedBy)
+                return nil
+            }
+            let attempt = (latest?.attempt ?? 0) + 1
+            var id = "\(resource.name)-\(check.name)-\(key.prefix(12))-\(attempt)"
+            if let first = id.first, !first.isLetter { id = "check-" + id }
+            let detail = RunCheck(checkID: id, pipeline: resource.name, name: check.name, key: key, attempt: attempt,
+                                  command: check.command, timeout: check.timeout, template: check.template,
+                                  image: "\(image.name):\(imageTree)", imageTree: imageTree, context: image.context,
+                                  dockerfile: image.resolvedDockerfile, modulesSource: spec.modules?.source,
+                                  modulesTree: modulesTree,
+                                  modules: spec.modules.flatMap { modules in modulesTree.map { modules.destination.appending($0) } },
+                                  commit: source.revision, localBuild: spec.local?.build,
+                                  templateDestination: check.template.map { _ in templateDestination(key: key) })
+            let why = latest.map { "\(check.name): attempt \(attempt) after '\($0.id)' \($0.state.rawValue)" } ?? "\(check.name): \(trees)"
+            changes.append(Change(id: "run-check/\(id)", resource: resource.id, operation: .runCheck, action: .start,
+                                  reason: why, key: key, dependsOn: needed.dependencies, detail: .runCheck(detail)))
+            setCondition(resource, .progressing, "CheckDue", "check '\(check.name)' is due: \(trees)")
+            return nil
+        }
+        return outputs
+    }
+
+    /// Where a check's template is kept: under the Project's bucket on gcp, under the local root otherwise.
+    func templateDestination(key: String) -> StorageURI {
+        if let bucket = manifests.project?.1.gcp?.bucket { return bucket.appending("steward/templates/\(key)") }
+        return StorageURI(bucket: RecordName.localTemplateBucket, path: "templates/\(key)")
+    }
+
     /// The Pipeline's service account, else the Project's.
     func serviceAccount(_ spec: PipelineSpec) -> String? {
         spec.serviceAccount ?? manifests.project?.1.gcp?.serviceAccount
@@ -158,7 +255,8 @@ extension PlanningContext {
     }
 
     /// Resolves trees, spans and parameters; a Pipeline that cannot run yet waits, one that never can is stalled.
-    func resolveInputs(_ resource: Resource, _ spec: PipelineSpec) -> Result<RunInputs, Blocked> {
+    func resolveInputs(_ resource: Resource, _ spec: PipelineSpec,
+                       checkOutputs: [String: ObservedCheck] = [:]) -> Result<RunInputs, Blocked> {
         let at = "at commit \(short(source.revision))"
         var imageTree: String?
         if let image = spec.image {
@@ -177,6 +275,7 @@ extension PlanningContext {
             modulesTree = tree
         }
         let templateDigest: String
+        var template = spec.template
         switch spec.template {
         case .repository(let path):
             guard let blob = source.blobs[path] else {
@@ -186,6 +285,14 @@ extension PlanningContext {
             templateDigest = blob
         case .storage(let uri):
             templateDigest = uri.description
+        case .check(let name):
+            // The checks passed (the gate runs first); the spec is what this one produced, by content.
+            guard let produced = checkOutputs[name], let stored = produced.template, let digest = produced.templateDigest else {
+                return .failure(.stalled(reason: "CheckFailed",
+                                         message: "check '\(name)' passed but its template was not found; run 'steward retry Pipeline/\(resource.name)'"))
+            }
+            templateDigest = "check:" + digest
+            template = .storage(stored)
         }
 
         var spans: [Int] = []
@@ -250,7 +357,7 @@ extension PlanningContext {
             "enableCaching": String(spec.enableCaching),
         ])
         return .success(RunInputs(imageTree: imageTree, modulesTree: modulesTree, templateDigest: templateDigest,
-                                  spans: spans, parameters: parameters, key: key))
+                                  template: template, spans: spans, parameters: parameters, key: key))
     }
 
     func runDetail(_ resource: Resource, _ spec: PipelineSpec, inputs: RunInputs, attempt: Int) -> RunPipeline {
@@ -266,7 +373,7 @@ extension PlanningContext {
         let datasetRoot = spec.dataset.flatMap { datasetsByName[$0]?.root }
         return RunPipeline(
             runID: runID, pipeline: name, displayName: spec.displayName ?? name, attempt: attempt, key: inputs.key,
-            commit: source.revision, template: spec.template, root: spec.root, parameters: inputs.parameters,
+            commit: source.revision, template: inputs.template, root: spec.root, parameters: inputs.parameters,
             spans: inputs.spans, datasetRoot: datasetRoot,
             image: spec.image.flatMap { image in inputs.imageTree.map { "\(image.name):\($0)" } },
             imageTree: inputs.imageTree,

@@ -5,10 +5,12 @@ public struct Planner: Sendable {
     public init() {}
 
     /// Plans every declared resource. With any error among `diagnostics`, the plan holds no deletion.
+    /// `retried` names the resources a person asked to retry (`steward retry`): a check of theirs that failed
+    /// runs once more.
     public func plan(manifests: ManifestSet, diagnostics: [Diagnostic] = [], source: SourceFacts,
-                     observed: ObservedState, now: Instant) -> Plan {
+                     observed: ObservedState, now: Instant, retried: Set<ResourceID> = []) -> Plan {
         var context = PlanningContext(manifests: manifests, source: source, observed: observed, now: now,
-                                      allowDeletions: !diagnostics.hasErrors)
+                                      allowDeletions: !diagnostics.hasErrors, retried: retried)
         for resource in manifests.resources {
             switch resource.spec {
             case .project(let spec): context.planProject(resource, spec)
@@ -65,8 +67,14 @@ struct PlanningContext {
     let jobsByKey: [String: [ObservedBatchJob]]
     let evaluationsByName: [String: [EvaluationRecord]]
     let batchesByDataset: [String: [ObservedBatch]]
+    let checksByPipeline: [String: [ObservedCheck]]
+    /// Resources a person asked to retry: a failed check of theirs runs again.
+    let retried: Set<ResourceID>
 
-    init(manifests: ManifestSet, source: SourceFacts, observed: ObservedState, now: Instant, allowDeletions: Bool) {
+    init(manifests: ManifestSet, source: SourceFacts, observed: ObservedState, now: Instant, allowDeletions: Bool,
+         retried: Set<ResourceID> = []) {
+        self.retried = retried
+        checksByPipeline = Dictionary(grouping: observed.checks, by: \.pipeline)
         self.manifests = manifests
         self.source = source
         self.observed = observed

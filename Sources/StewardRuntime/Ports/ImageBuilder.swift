@@ -20,6 +20,27 @@ public protocol PipelineService: Sendable {
     func cancel(runID: String) async throws
 }
 
+/// Runs a Pipeline's checks inside its image with the modules in place: Cloud Build on `gcp`, detached
+/// processes in scratch folders on `local`.
+public protocol CheckService: Sendable {
+    /// Every check run or running (list calls).
+    func observeChecks() async throws -> [ObservedCheck]
+    /// Starts the check `request.checkID`, or adopts the one of that id. `source` gives the context's files
+    /// where the provider stages them.
+    func start(_ request: RunCheck, source: any Source) async throws -> StartOutcome
+}
+
+/// A provider without checks: every Pipeline that declares some is told so when a check is due.
+public struct NoCheckService: CheckService {
+    public var provider: String
+    public init(provider: String) { self.provider = provider }
+    public func observeChecks() async throws -> [ObservedCheck] { [] }
+    public func start(_ request: RunCheck, source: any Source) async throws -> StartOutcome {
+        throw RuntimeError(code: "unimplemented", message: "the \(provider) provider does not run checks; remove 'checks' from Pipeline '\(request.pipeline)'",
+                           disposition: .stalled)
+    }
+}
+
 /// Whether a side effect created something or found it already there.
 public enum StartOutcome: String, Sendable, Hashable, Codable {
     case created

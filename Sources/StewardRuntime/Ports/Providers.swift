@@ -10,10 +10,12 @@ public struct Providers: Sendable {
     public var endpoints: any EndpointService
     public var batch: any BatchPredictionService
     public var releases: any ReleaseService
+    public var checks: any CheckService
 
     public init(kind: ProviderKind, objects: any ObjectStore, images: any ImageBuilder, pipelines: any PipelineService,
                 models: any ModelRegistry, endpoints: any EndpointService, batch: any BatchPredictionService,
-                releases: any ReleaseService) {
+                releases: any ReleaseService, checks: (any CheckService)? = nil) {
+        self.checks = checks ?? NoCheckService(provider: kind.rawValue)
         self.kind = kind
         self.objects = objects
         self.images = images

@@ -190,6 +190,9 @@ public struct Applier: Sendable {
         case .copyModules(let copy):
             let created = try await ModuleCopier(objects: providers.objects, source: source).copy(copy)
             return (created ? .succeeded : .adopted, copy.target.description)
+        case .runCheck(let check):
+            let outcome = try await providers.checks.start(check, source: source)
+            return (outcome == .created ? .started : .adopted, "\(check.name): \(check.checkID)")
         case .runPipeline(let run):
             var template: [UInt8]?
             if case .repository(let path) = run.template { template = try await source.read(path, at: run.commit) }

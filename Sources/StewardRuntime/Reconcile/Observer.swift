@@ -30,9 +30,11 @@ public struct Observer: Sendable {
         async let models = modelConsumers ? providers.models.observeModels() : []
         async let endpoints = modelConsumers ? providers.endpoints.observeEndpoints() : []
         async let releases = repositories.isEmpty ? [] : providers.releases.observeReleases(repositories: repositories)
+        let hasChecks = manifests.pipelines.contains { !$0.1.checks.isEmpty }
+        async let checks = hasChecks ? providers.checks.observeChecks() : []
         return try await ObservedState(images: images, moduleCopies: copies, runs: runs, spans: spans, batches: batches,
                                        batchJobs: jobs, evaluations: records, models: models, endpoints: endpoints,
-                                       releases: releases)
+                                       releases: releases, checks: checks)
     }
 
     /// Collection batches: one listing of each prefix, then one per batch folder, counting the files that match.

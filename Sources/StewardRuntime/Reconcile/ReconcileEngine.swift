@@ -88,7 +88,10 @@ public struct ReconcileEngine: Sendable {
         log[metadataKey: "git.revision"] = "\(desired.revision)"
         return try await ReconcileContext.with(revision: desired.revision) {
             let providers = try await self.providers(desired)
-            var (plan, observed) = try await reconciler.plan(desired, providers: providers, now: clock())
+            // Taken before planning: a retried Pipeline's failed check is planned to run again.
+            let retried = try await store.takeRetryRequests()
+            let retriedResources = Set(retried.map(\.resource))
+            var (plan, observed) = try await reconciler.plan(desired, providers: providers, now: clock(), retried: retriedResources)
             if let saved = pass.saved {
                 guard plan.observedDigest == saved.observedDigest else {
                     throw ReconcileError.stalePlan(reason: "the observed state changed since the plan was made")
@@ -97,8 +100,7 @@ public struct ReconcileEngine: Sendable {
             }
 
             var ledger = FailureLedger(try await store.actionFailures())
-            let retried = try await store.takeRetryRequests()
-            var forgotten = ledger.forget(resources: Set(retried.map(\.resource)))
+            var forgotten = ledger.forget(resources: retriedResources)
             if pass.retryHeld { forgotten += ledger.forget(resources: Set(ledger.failures.values.map(\.resource))) }
             if !forgotten.isEmpty { try await store.clearActionFailures(forgotten) }
             for request in retried {

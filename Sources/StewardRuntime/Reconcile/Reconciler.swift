@@ -65,12 +65,14 @@ public struct Reconciler: Sendable {
     }
 
     /// Observes the world and plans.
-    public func plan(_ desired: DesiredState, providers: Providers, now: Instant) async throws -> (Plan, ObservedState) {
+    /// `retried` names the resources a person asked to retry: a failed check of theirs runs again.
+    public func plan(_ desired: DesiredState, providers: Providers, now: Instant,
+                     retried: Set<ResourceID> = []) async throws -> (Plan, ObservedState) {
         let observed = try await Observer(providers: providers, logger: logger).observe(desired.manifests)
         let facts = try await source.facts(for: SourceQueries(manifests: desired.manifests, observed: observed),
                                            at: desired.revision)
         let plan = Planner().plan(manifests: desired.manifests, diagnostics: desired.diagnostics, source: facts,
-                                  observed: observed, now: now)
+                                  observed: observed, now: now, retried: retried)
         return (plan, observed)
     }
 }
