@@ -65,7 +65,8 @@ struct GoogleCloudComposition {
                          models: vertex.modelRegistry(),
                          endpoints: vertex.endpointService(),
                          batch: vertex.batchPredictionService(objects: objects),
-                         releases: GitHubReleaseService(client: github, logger: logger))
+                         releases: GitHubReleaseService(client: github, logger: logger),
+                         checks: cloudBuild.checkService(staging: gcp.bucket, objects: objects))
     }
 
     private func apis(transport: any HTTPTransport) -> GoogleCloudAPIs {

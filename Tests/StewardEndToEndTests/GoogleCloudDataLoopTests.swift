@@ -184,6 +184,66 @@ struct GoogleCloudDataLoopTests {
         }
     }
 
+    @Test("checks on Cloud Build: a crash at either side of starting one neither loses nor repeats it", arguments: [false, true])
+    func crashDuringCheck(afterEffect: Bool) async throws {
+        try await GoogleCloudLoop.with { loop in
+            // Until the first check is due with its image built and its modules copied.
+            try await loop.advance { plan in
+                plan.changes.contains { $0.operation == .runCheck && $0.action == .start && $0.dependsOn.isEmpty }
+            }
+            let crashed = try await loop.apply(faults: { point in
+                switch point {
+                case .afterBegin(let id) where !afterEffect && id.hasPrefix("run-check/"),
+                     .afterEffect(let id) where afterEffect && id.hasPrefix("run-check/"):
+                    throw InjectedFault(point)
+                default: break
+                }
+            })
+            #expect(crashed == nil, "the fault fired")
+            #expect(await loop.cloudBuild.builds(tagged: CloudBuildCheckService.checkTag) == (afterEffect ? 1 : 0))
+            #expect(try await loop.store().unfinishedActions().contains { $0.operation == .runCheck }, "the journal's entry is left open")
+            try await loop.settle()
+            // One build per check, each passed, and the run trained on the spec the compile check produced.
+            #expect(await loop.cloudBuild.builds(tagged: CloudBuildCheckService.checkTag) == 2)
+            let checks = try await loop.providers.checks.observeChecks()
+            #expect(checks.map(\.name).sorted() == ["compile", "unit-tests"])
+            #expect(checks.allSatisfy { $0.state == .succeeded && $0.attempt == 1 }, "\(checks)")
+            let compiled = try #require(checks.first { $0.name == "compile" }?.template)
+            #expect(compiled.description.hasPrefix("gs://\(GoogleCloudLoop.stewardBucket)/steward/templates/"))
+            #expect(await loop.vertex.pipelineJobCount() == 1)
+
+            // Every check build's body is one the discovery fragment allows, run in the Pipeline's image.
+            let bodies = await loop.cloudBuild.requests("POST", pathSuffix: "/builds").compactMap(\.json)
+                .filter { $0["tags"]?.arrayValue?.contains(.string(CloudBuildCheckService.checkTag)) == true }
+            #expect(bodies.count == 2)
+            let schema = try DiscoverySchema(fixture: "cloudbuild.v1.fragment.json")
+            for body in bodies {
+                #expect(schema.violations(ofBody: body, method: "cloudbuild.projects.locations.builds.create").isEmpty)
+                let step = try #require(body["steps"]?.arrayValue?.first)
+                #expect(step["entrypoint"] == .string("/bin/sh"))
+                #expect(step["name"]?.stringValue?.hasPrefix("gcr.io/\(GoogleCloudLoop.project)/quickstart-training:") == true)
+                #expect(body["logsBucket"] == .string("gs://\(GoogleCloudLoop.stewardBucket)"))
+            }
+        }
+    }
+
+    @Test("a check that fails on Cloud Build stalls the Pipeline with the log's tail, and no run starts")
+    func failingCheckOnCloudBuild() async throws {
+        try await GoogleCloudLoop.with { loop in
+            try await loop.sh(#"cd '\#(loop.repo)' && printf '\n\ndef predict(model, point):\n    return model["classes"][0], 1.0\n' >> training_pipeline/models/model.py && git -c user.name=t -c user.email=t@t commit -qam break"#)
+            try await loop.settle()
+            let conditions = try await loop.store().conditions()
+            let pipeline = try #require(conditions.first { $0.resource.kind == .pipeline })
+            #expect(pipeline.condition.type == .stalled)
+            #expect(pipeline.condition.reason == "CheckFailed")
+            #expect(pipeline.condition.message.contains("AssertionError"), "\(pipeline.condition.message)")
+            #expect(await loop.vertex.pipelineJobCount() == 0)
+            let builds = await loop.cloudBuild.builds(tagged: CloudBuildCheckService.checkTag)
+            try await loop.settle()
+            #expect(await loop.cloudBuild.builds(tagged: CloudBuildCheckService.checkTag) == builds, "not rerun for its key")
+        }
+    }
+
     @Test("a 503 to pipelineJobs.create fails the action transiently; the next reconcile starts the run, once")
     func unavailableThenConverges() async throws {
         try await GoogleCloudLoop.with { loop in
@@ -197,7 +257,7 @@ struct GoogleCloudDataLoopTests {
                     .first { $0.change.operation == .runPipeline && $0.outcome != .deferred }
             }
             let attempt = try #require(refused)
-            #expect(attempt.outcome == .failed)
+            #expect(attempt.outcome == .failed, "\(String(describing: attempt.error))")
             #expect(attempt.error?.code == "unavailable")
             #expect(attempt.error?.isTerminal == false)
             let conditions = try await loop.store().conditions()

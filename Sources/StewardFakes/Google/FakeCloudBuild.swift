@@ -23,6 +23,12 @@ public actor FakeCloudBuild {
     /// Operation name → build id.
     private var operations: [String: String] = [:]
     private var nextFailure: String?
+    private var stepRunner: StepRunner?
+
+    /// What a build whose step names an `entrypoint` (a command run in an image, not `docker build`) does:
+    /// the test runs it where the build would (its source, logs and artifacts in Cloud Storage) and answers
+    /// whether it succeeded, with the failure's detail. The build is WORKING until it answers.
+    public typealias StepRunner = @Sendable (_ id: String, _ build: ProtobufValue) async -> (succeeded: Bool, detail: String?)
 
     /// A fake of one project (by id; resource names carry the project number) and location.
     public init(projectID: String = "steward-test", location: String = "us-central1") throws {
@@ -45,6 +51,13 @@ public actor FakeCloudBuild {
     /// The next build created ends with `FAILURE` and this detail.
     public func failNextBuild(_ detail: String) { nextFailure = detail }
     public func buildCount() -> Int { builds.count }
+    public func setStepRunner(_ runner: @escaping StepRunner) { stepRunner = runner }
+    /// Builds whose tags include `tag`.
+    public func builds(tagged tag: String) -> Int { builds.values.filter { $0.tags.contains(tag) }.count }
+
+    private func finished(_ id: String, succeeded: Bool, detail: String?) {
+        builds[id]?.ran = succeeded ? .succeeded : .failed(detail ?? "Build step failure")
+    }
     public func requests(_ method: String, pathSuffix: String) -> [RecordedRequest] {
         requests.filter { $0.method == method && $0.path.hasSuffix(pathSuffix) }
     }
@@ -124,13 +137,27 @@ public actor FakeCloudBuild {
         stored["logUrl"] = .string("https://console.cloud.google.com/cloud-build/builds;region=\(location)/\(id)?project=\(projectNumber)")
         builds[id] = BuildRecord(id: id, sequence: sequence, build: stored, tags: tags, failure: nextFailure)
         nextFailure = nil
+        if let stepRunner, steps.first?["entrypoint"]?.stringValue != nil {
+            builds[id]?.ran = .running
+            let snapshot = ProtobufValue.object(stored)
+            Task { [weak self] in
+                let outcome = await stepRunner(id, snapshot)
+                await self?.finished(id, succeeded: outcome.succeeded, detail: outcome.detail)
+            }
+        }
         let operation = "projects/\(projectNumber)/locations/\(location)/operations/op-\(id)"
         operations[operation] = id
         return ok(operationJSON(operation, build: render(id)))
     }
 
     private func status(of record: BuildRecord) -> String {
-        switch record.observations / max(1, observationsPerState) {
+        switch record.ran {
+        case .running: return record.observations == 0 ? "QUEUED" : "WORKING"
+        case .succeeded: return "SUCCESS"
+        case .failed: return "FAILURE"
+        case nil: break
+        }
+        return switch record.observations / max(1, observationsPerState) {
         case 0: "QUEUED"
         case 1: "WORKING"
         default: record.failure == nil ? "SUCCESS" : "FAILURE"
@@ -161,7 +188,10 @@ public actor FakeCloudBuild {
                 .object(["name": $0, "digest": .string("sha256:" + String(repeating: "ab", count: 32))])
             })])
         }
-        if current == "FAILURE", let failure = record.failure {
+        if current == "FAILURE", case .failed(let detail)? = record.ran {
+            build["failureInfo"] = .object(["type": .string("USER_BUILD_STEP"), "detail": .string(detail)])
+            build["statusDetail"] = .string(detail)
+        } else if current == "FAILURE", let failure = record.failure {
             build["failureInfo"] = .object(["type": .string("USER_BUILD_STEP"), "detail": .string(failure)])
             build["statusDetail"] = .string(failure)
         }
@@ -196,6 +226,15 @@ struct BuildRecord: Sendable {
     var tags: [String]
     var failure: String?
     var observations = 0
+    /// For a build run by the test's step runner: how far it got.
+    var ran: Ran?
     var startTime: String?
     var finishTime: String?
+}
+
+/// A build run by a `FakeCloudBuild.StepRunner`.
+enum Ran: Sendable {
+    case running
+    case succeeded
+    case failed(String)
 }

@@ -63,6 +63,12 @@ public struct GoogleCloudAPIs: Sendable {
         CloudBuildImageBuilder(client: cloudBuild, staging: staging, objects: objects, logger: logger)
     }
 
+    /// A Pipeline's checks as Cloud Build builds in the Pipeline's image, sources staged and logs kept under
+    /// `staging` (the Project's bucket).
+    public func checkService(staging: StorageURI, objects: any ObjectStore) -> CloudBuildCheckService {
+        CloudBuildCheckService(client: cloudBuild, staging: staging, objects: objects, logger: logger)
+    }
+
     /// The Vertex AI Model Registry.
     public func modelRegistry() -> VertexModelRegistry {
         VertexModelRegistry(client: vertex, logger: logger)

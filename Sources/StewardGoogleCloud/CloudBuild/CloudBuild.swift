@@ -49,13 +49,17 @@ extension CloudBuild {
         public var failureInfo: FailureInfo?
         public var logUrl: String?
         public var results: Results?
+        /// Objects uploaded to Cloud Storage after every step succeeded.
+        public var artifacts: Artifacts?
 
         public init(id: String? = nil, name: String? = nil, projectId: String? = nil, status: Status? = nil,
                     statusDetail: String? = nil, source: Source? = nil, steps: [BuildStep]? = nil,
                     images: [String]? = nil, tags: [String]? = nil, substitutions: [String: String]? = nil,
                     timeout: String? = nil, serviceAccount: String? = nil, logsBucket: String? = nil,
                     createTime: String? = nil, startTime: String? = nil, finishTime: String? = nil,
-                    failureInfo: FailureInfo? = nil, logUrl: String? = nil, results: Results? = nil) {
+                    failureInfo: FailureInfo? = nil, logUrl: String? = nil, results: Results? = nil,
+                    artifacts: Artifacts? = nil) {
+            self.artifacts = artifacts
             self.id = id
             self.name = name
             self.projectId = projectId
@@ -119,6 +123,22 @@ extension CloudBuild {
             self.env = env
             self.waitFor = waitFor
             self.status = status
+        }
+    }
+
+    /// `Artifacts`: what a build uploads once every step succeeded.
+    public struct Artifacts: Sendable, Hashable, Codable {
+        public var objects: ArtifactObjects?
+        public init(objects: ArtifactObjects? = nil) { self.objects = objects }
+    }
+
+    /// `ArtifactObjects`: workspace files matching `paths` go under `location` (`gs://bucket/prefix/`).
+    public struct ArtifactObjects: Sendable, Hashable, Codable {
+        public var location: String?
+        public var paths: [String]?
+        public init(location: String? = nil, paths: [String]? = nil) {
+            self.location = location
+            self.paths = paths
         }
     }
 

@@ -195,7 +195,11 @@ public struct Applier: Sendable {
             return (outcome == .created ? .started : .adopted, "\(check.name): \(check.checkID)")
         case .runPipeline(let run):
             var template: [UInt8]?
-            if case .repository(let path) = run.template { template = try await source.read(path, at: run.commit) }
+            switch run.template {
+            case .repository(let path): template = try await source.read(path, at: run.commit)
+            case .storage(let uri): template = try await providers.objects.read(uri)
+            case .check: break  // the planner gives a run the stored output of the check
+            }
             let outcome = try await providers.pipelines.start(run, template: template)
             return (outcome == .created ? .started : .adopted, run.runID)
         case .cancelRun(let cancel):
