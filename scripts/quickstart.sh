@@ -3,8 +3,9 @@
 # temporary folder when unset) and runs Steward there on the local provider:
 #   1. the first plan and apply: span 1, image, modules, training run, model, release, endpoint;
 #   2. a module change (copy + run, no build) and 3. an image-context change (build + run);
-#   5. drifted data: batch prediction, evaluation below threshold, a new span, retraining on
-#      spans 1–2, a release and a canary rollout; 6. a second drifted batch passes on the
+#   4. a module change that breaks a unit test (the check fails, no run) and 5. its fix;
+#   7. drifted data: batch prediction, evaluation below threshold, a new span, retraining on
+#      spans 1–2, a release and a canary rollout; 8. a second drifted batch passes on the
 #      retrained model, which is promoted and the old one undeployed.
 # The repository and its .steward/ stay there.
 set -euo pipefail
@@ -57,17 +58,35 @@ git commit -qam "Touch the training entry point"
 run steward plan
 run steward apply --yes --wait --poll-interval 1s
 
-step "4. Nothing changed: apply starts nothing"
+step "4. A module change that breaks a unit test: the check fails, the Pipeline stalls, no run starts"
+cp training_pipeline/models/model.py "$dir/.model.py.good"
+printf '\n\ndef predict(model, point):  # a refactoring that lost the vote\n    return model["classes"][0], 1.0\n' >> training_pipeline/models/model.py
+git commit -qam "Simplify predict"
+run steward plan
+if run steward apply --yes --wait --poll-interval 1s; then
+  echo "quickstart: the broken module passed its unit tests" >&2
+  exit 1
+fi
+echo "(exit 1: Pipeline/quickstart-training is Stalled; the failed check is not rerun for this commit)"
+
+step "5. The fix: the checks run again and pass, and the run starts"
+mv "$dir/.model.py.good" training_pipeline/models/model.py
+printf '\n# predict keeps the vote of the k nearest neighbours.\n' >> training_pipeline/models/model.py
+git commit -qam "Fix predict"
+run steward plan
+run steward apply --yes --wait --poll-interval 1s
+
+step "6. Nothing changed: apply starts nothing"
 run steward apply --yes
 
 collection=.steward/local/storage/quickstart/collection
 
-step "5. Drifted data arrives: the serving model is evaluated on it, fails, and Steward retrains on a new span"
+step "7. Drifted data arrives: the serving model is evaluated on it, fails, and Steward retrains on a new span"
 run python3 tools/make_batch.py "$collection/2026-01" --drift 1 --seed 1
 run steward plan
 run steward apply --yes --wait --poll-interval 1s
 
-step "6. A second drifted batch: the retrained canary passes and is promoted"
+step "8. A second drifted batch: the retrained canary passes and is promoted"
 run python3 tools/make_batch.py "$collection/2026-02" --drift 1 --seed 2
 run steward plan
 run steward apply --yes --wait --poll-interval 1s
