@@ -70,6 +70,12 @@ struct EndToEnd: Sendable {
                     return FakeResponse(status: 200, headers: [("Metadata-Flavor", "Google")])
                 }
                 let proxy = try await RecordingProxy.start(upstream: gcs.baseURL)
+                // Check builds run their command where the image would, on a workspace beside the repository.
+                let checks = CheckBuildRunner(objects: GCSObjectStore(client: storage),
+                                              folder: FileManager.default.temporaryDirectory.appendingPathComponent("steward-e2e-builds-\(UUID().uuidString.prefix(8))").path)
+                try checks.prepare()
+                await cloudBuild.setStepRunner { id, build in await checks.run(id, build) }
+                defer { try? FileManager.default.removeItem(atPath: checks.folder) }
                 let environment = EndToEnd(
                     repository: try makeRepository(pipelines: pipelines), vertex: vertex, cloudBuild: cloudBuild,
                     github: github, storageProxy: proxy, storage: storage, metadataHits: metadataHits,

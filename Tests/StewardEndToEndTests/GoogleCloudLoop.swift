@@ -83,7 +83,9 @@ struct GoogleCloudLoop: Sendable {
                                            objects: objects, providers: providers)
                 await vertex.setPipelineExecutor { try await loop.train($0) }
                 await vertex.setBatchPredictor(objects: objects) { try await loop.predict($0) }
-                await cloudBuild.setStepRunner { id, build in await loop.runCheck(id, build) }
+                let checks = CheckBuildRunner(objects: objects, folder: folder + "/cloud-build")
+                try checks.prepare()
+                await cloudBuild.setStepRunner { id, build in await checks.run(id, build) }
                 do {
                     try await loop.makeRepository()
                     try await body(loop)
@@ -312,43 +314,6 @@ struct GoogleCloudLoop: Sendable {
 
     /// A batch prediction: `predict.py` with the job's model on copies of the listed samples; one prediction per
     /// instance, in order.
-    /// A check build, run as Cloud Build would: its staged source unpacked as the workspace, the step's command
-    /// run there with `/bin/sh -c` (the quickstart's checks need only python3), the log written to
-    /// `gs://<logsBucket>/log-<id>.txt` and `artifacts.objects` uploaded once it exits 0.
-    func runCheck(_ id: String, _ build: ProtobufValue) async -> (succeeded: Bool, detail: String?) {
-        do {
-            guard let bucket = build["source"]?["storageSource"]?["bucket"]?.stringValue,
-                  let object = build["source"]?["storageSource"]?["object"]?.stringValue,
-                  let step = build["steps"]?.arrayValue?.first, let image = step["name"]?.stringValue,
-                  let arguments = step["args"]?.arrayValue?.compactMap(\.stringValue), arguments.count == 2, arguments[0] == "-c",
-                  let logs = build["logsBucket"]?.stringValue else {
-                return (false, "the fake cannot run this build: \(build)")
-            }
-            let work = folder + "/work/check-\(id)"
-            try await save(try await objects.read(StorageURI(bucket: bucket, path: object)), to: work + "/source.tar.gz")
-            _ = try await sh("mkdir -p '\(work)/workspace' && tar -xzf '\(work)/source.tar.gz' -C '\(work)/workspace'")
-            let directory = work + "/workspace/" + (step["dir"]?.stringValue ?? "")
-            let result = try await ProcessResult.run("/bin/sh", ["-c", "exec 2>&1; " + arguments[1]], directory: directory,
-                                                     environment: ProcessInfo.processInfo.environment)
-            try await objects.write(try Self.uri(logs).appending("log-\(id).txt"), bytes: Array(result.stdout.utf8), contentType: "text/plain")
-            guard result.status == 0 else {
-                return (false, "Build step failure: build step 0 \"\(image)\" failed: step exited with non-zero status: \(result.status)")
-            }
-            if let location = build["artifacts"]?["objects"]?["location"]?.stringValue {
-                let destination = try Self.uri(String(location.dropLast(location.hasSuffix("/") ? 1 : 0)))
-                for path in build["artifacts"]?["objects"]?["paths"]?.arrayValue?.compactMap(\.stringValue) ?? [] {
-                    let file = directory + "/" + path
-                    guard FileManager.default.fileExists(atPath: file) else { return (false, "artifacts: no file matches '\(path)'") }
-                    let bytes = try [UInt8](Data(contentsOf: URL(fileURLWithPath: file)))
-                    try await objects.write(destination.appending((path as NSString).lastPathComponent), bytes: bytes, contentType: nil)
-                }
-            }
-            return (true, nil)
-        } catch {
-            return (false, "the fake could not run the check: \(error)")
-        }
-    }
-
     func predict(_ input: BatchPredictionInput) async throws -> [ProtobufValue] {
         guard let model = input.modelArtifactURI else { throw HarnessError("model \(input.model) has no artifactUri") }
         let work = folder + "/work/\(input.jobID)"
