@@ -32,8 +32,9 @@ struct CheckBuildRunner: Sendable {
         try tfx.write(toFile: bin + "/tfx", atomically: true, encoding: .utf8)
         chmod(bin + "/tfx", 0o755)
         let python = ProcessInfo.processInfo.environment["STEWARD_TEST_PYTHON"].flatMap { $0.isEmpty ? nil : $0 } ?? "/usr/bin/python3"
-        try? FileManager.default.removeItem(atPath: bin + "/python")
-        try FileManager.default.createSymbolicLink(atPath: bin + "/python", withDestinationPath: python)
+        // A script, not a link: a virtual environment's interpreter finds its packages from the path it is run by.
+        try "#!/bin/sh\nexec '\(python)' \"$@\"\n".write(toFile: bin + "/python", atomically: true, encoding: .utf8)
+        chmod(bin + "/python", 0o755)
     }
 
     func run(_ id: String, _ build: ProtobufValue) async -> (succeeded: Bool, detail: String?) {

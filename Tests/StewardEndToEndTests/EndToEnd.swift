@@ -126,6 +126,11 @@ struct EndToEnd: Sendable {
         try await ProcessResult.run(Self.binary, arguments, directory: repository, environment: environment)
     }
 
+    /// The image build sources staged in the Project's bucket (the checks' sources, `check-…`, left out).
+    func imageSources() async throws -> [String] {
+        try await objects(Self.stewardBucket, prefix: "steward/sources/").filter { !$0.hasPrefix("steward/sources/check-") }
+    }
+
     /// Runs `steward serve` for `seconds` (then SIGTERM) with a tick every second; returns its log (JSON lines).
     func serve(for seconds: Int) async throws -> String {
         let arguments = ["-s", "TERM", "\(seconds)", Self.binary, "serve", "--listen", "127.0.0.1:0", "--interval", "1s",

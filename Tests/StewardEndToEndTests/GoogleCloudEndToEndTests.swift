@@ -23,14 +23,15 @@ struct GoogleCloudEndToEndTests {
             let plan = try await e.plan()
             #expect(plan.changes("build-image").count == 1)
             #expect(plan.changes("copy-modules").count == 1)
-            let runID = try #require(plan.changes("run-pipeline").first { $0.resource == Self.pipeline }?.id)
-                .replacingOccurrences(of: "run-pipeline/", with: "")
+            // The seed's gates come first: its unit tests, then the compile step that writes the spec.
+            #expect(plan.changes("run-check").map(\.reason) == ["unit-tests: image tree \(imageTree.prefix(7)), modules tree \(modulesTree.prefix(7))"])
+            #expect(plan.changes("run-pipeline").isEmpty)
 
             // First apply: the build source is staged and one build starts; the modules are copied.
             let first = try await e.apply()
             #expect(await e.cloudBuild.buildCount() == 1)
             let source = "steward/sources/\(imageTree).tar.gz"
-            #expect(try await e.objects(EndToEnd.stewardBucket, prefix: "steward/sources/") == [source])
+            #expect(try await e.imageSources() == [source])
             let build = try #require(await e.cloudBuild.requests("POST", pathSuffix: "/builds").first?.json)
             #expect(build["images"]?.arrayValue?.compactMap(\.stringValue) == ["gcr.io/gcp-ml-172005/cifar10-training:\(imageTree)"])
             #expect(build["tags"]?.arrayValue?.compactMap(\.stringValue).contains("steward-tree-\(imageTree)") == true)
@@ -44,7 +45,7 @@ struct GoogleCloudEndToEndTests {
 
             // Later applies observe the build progress (QUEUED, WORKING, SUCCESS) and then start the run.
             var applies = 1
-            while await e.vertex.pipelineJobCount() == 0 && applies < 8 {
+            while await e.vertex.pipelineJobCount() == 0 && applies < 20 {
                 try await e.apply()
                 applies += 1
             }
@@ -52,8 +53,14 @@ struct GoogleCloudEndToEndTests {
             let creates = await e.vertex.requests("POST", pathSuffix: "/pipelineJobs")
             #expect(creates.count == 1)
             let create = try #require(creates.first)
-            #expect(create.query["pipelineJobId"] == runID)
+            #expect(create.query["pipelineJobId"]?.hasPrefix("cifar10-training-") == true)
+            #expect(create.query["pipelineJobId"]?.hasSuffix("-1") == true)
+            #expect(await e.cloudBuild.builds(tagged: CloudBuildCheckService.checkTag) == 2)
             let job = try #require(create.json)
+            // The run's spec is the one the compile check wrote with `kubeflow_runner.py`.
+            let spec = job["pipelineSpec"]
+            #expect(spec?["pipelineInfo"]?["name"] == .string("cifar10-training"))
+            #expect(spec?["root"]?["dag"]?["tasks"]?.objectValue?.keys.sorted() == ["evaluator", "example-gen", "trainer"])
             let labels = job["labels"]?.objectValue?.compactMapValues(\.stringValue) ?? [:]
             #expect(labels["steward-managed"] == "true")
             #expect(labels["steward-resource"] == "cifar10-training")
@@ -77,18 +84,18 @@ struct GoogleCloudEndToEndTests {
             // Another apply starts nothing.
             let again = try await e.apply()
             #expect(!again.stdout.contains(" started"), "\(again.stdout)")
-            #expect(await e.cloudBuild.buildCount() == 1)
+            #expect(await e.cloudBuild.buildCount() == 3)
             #expect(await e.vertex.pipelineJobCount() == 1)
 
             // Nor does one without the state store: the cloud is the source of truth.
             try await e.sh("rm -f .steward/state.db*")
             let afresh = try await e.apply()
             #expect(!afresh.stdout.contains(" started"), "\(afresh.stdout)")
-            #expect(await e.cloudBuild.buildCount() == 1)
+            #expect(await e.cloudBuild.buildCount() == 3, "one image build and two checks, none repeated")
             #expect(await e.vertex.pipelineJobCount() == 1)
             #expect(await e.vertex.requests("POST", pathSuffix: "/pipelineJobs").count == 1)
-            #expect(await e.cloudBuild.requests("POST", pathSuffix: "/builds").count == 1)
-            #expect(try await e.objects(EndToEnd.stewardBucket, prefix: "steward/sources/") == [source])
+            #expect(await e.cloudBuild.requests("POST", pathSuffix: "/builds").count == 3)
+            #expect(try await e.imageSources() == [source])
 
             // With every endpoint overridden the applies succeeded although GOOGLE_APPLICATION_CREDENTIALS names no
             // file: no credentials were looked for, and the metadata server was never asked, not even above.
@@ -146,12 +153,12 @@ struct GoogleCloudEndToEndTests {
     @Test("a job with the run's id that is not Steward's is never adopted: the Pipeline stalls naming it, one job stays")
     func interruptedRunIsAdopted() async throws {
         try await EndToEnd.with { e in
-            try await e.apply()
-            // Plan until the build has succeeded and the run is due.
+            // Apply until the build and the checks have passed and the run is due, without starting it.
             var due: PlanJSON.Change?
-            for _ in 0..<8 {
+            for _ in 0..<20 {
                 due = try await e.plan().changes("run-pipeline").first { $0.action == "start" }
                 if due != nil { break }
+                try await e.apply()
             }
             let runID = try #require(due?.id).replacingOccurrences(of: "run-pipeline/", with: "")
 
@@ -188,23 +195,24 @@ struct GoogleCloudEndToEndTests {
         for pipelines in [1, 3] {
             counts[pipelines] = try await EndToEnd.with(pipelines: pipelines) { e in
                 var applies = 0
-                while await e.vertex.pipelineJobCount() < pipelines && applies < 8 {
+                while await e.vertex.pipelineJobCount() < pipelines && applies < 20 {
                     try await e.apply()
                     applies += 1
                 }
                 #expect(await e.vertex.pipelineJobCount() == pipelines)
-                // The pipelines share one image (same name, same context tree): it is built once.
-                let builds = await e.cloudBuild.buildCount()
+                // The pipelines share one image (same name, same context tree): it is built once; each runs its checks.
+                let builds = await e.cloudBuild.builds(tagged: CloudBuildImageBuilder.managedTag)
                 #expect(builds == 1, "\(pipelines) pipelines sharing one image made \(builds) builds")
+                #expect(await e.cloudBuild.builds(tagged: CloudBuildCheckService.checkTag) == 2 * pipelines)
                 let before = await e.requestCounts()
                 let plan = try await e.plan()
                 let sent = await e.requestCounts() - before
                 #expect(plan.changes.allSatisfy { $0.action == "wait" }, "\(plan.changes.map { "\($0.id) \($0.action)" })")
                 // One list per Vertex AI kind (pipeline jobs, models, endpoints, batch prediction jobs), one of Cloud
-                // Build's managed builds, one of the Release's repository; Cloud Storage lists per Dataset, span,
+                // Build's managed builds and one of its check builds, one of the Release's repository; Cloud Storage lists per Dataset, span,
                 // collection, Evaluation output and modules destination, which the copies share.
                 #expect(sent.vertex == 4)
-                #expect(sent.cloudBuild == 1)
+                #expect(sent.cloudBuild == 2, "one list of image builds, one of checks")
                 #expect(sent.github == 1)
                 print("steward e2e: one plan with nothing to start, \(pipelines) pipeline(s): \(sent) HTTP requests")
                 return sent

@@ -39,6 +39,10 @@ public struct CloudBuildCheckService: CheckService {
 
     public func observeChecks() async throws -> [ObservedCheck] {
         let builds = try await client.allBuilds(filter: "tags=\(ListFilter.quoted(Self.checkTag))")
+        // One listing of the stored templates gives every produced spec's digest, however many Pipelines there are.
+        let producesTemplates = builds.contains { $0.status == .success && $0.artifacts?.objects?.location != nil }
+        let stored = producesTemplates ? try await objects.list(staging.appending("steward/templates"), delimiter: nil).objects : []
+        let digests = Dictionary(stored.map { ($0.uri, $0.contentHash) }, uniquingKeysWith: { a, _ in a })
         var checks: [ObservedCheck] = []
         for build in builds {
             guard var check = Self.observedCheck(build) else { continue }
@@ -51,11 +55,15 @@ public struct CloudBuildCheckService: CheckService {
             }
             if check.state == .succeeded, let location = build.artifacts?.objects?.location,
                let path = build.artifacts?.objects?.paths?.first, let folder = try? StorageURI.parse(location).get() {
-                let stored = folder.appending(path.split(separator: "/").last.map(String.init) ?? path)
+                let template = folder.appending(path.split(separator: "/").last.map(String.init) ?? path)
                 do {
-                    let bytes = try await objects.read(stored)
-                    check.template = stored
-                    check.templateDigest = ContentKey.digest(of: bytes)
+                    if let listed = digests[template], let digest = listed {
+                        check.templateDigest = digest
+                    } else {
+                        // Not under the listed prefix, or listed without a digest: read it.
+                        check.templateDigest = ContentKey.digest(of: try await objects.read(template))
+                    }
+                    check.template = template
                 } catch let error as RuntimeError where error.isNotFound {
                     check.state = .failed
                     check.failedByResult = true

@@ -20,7 +20,8 @@ public struct GCSObjectStore: ObjectStore {
         let listing = try await client.list(bucket: location.bucket, prefix: location.prefix, delimiter: delimiter)
         // Names ending in "/" are folder placeholders that some tools create; they are not objects here.
         let objects = listing.items.filter { !$0.name.hasSuffix("/") }.map {
-            StoredObject(uri: StorageURI(bucket: location.bucket, path: $0.name), size: $0.size, generation: $0.generation)
+            StoredObject(uri: StorageURI(bucket: location.bucket, path: $0.name), size: $0.size, generation: $0.generation,
+                         contentHash: $0.md5Hash.map { "md5:" + $0 })
         }
         let prefixes = listing.prefixes.map { prefix -> StorageURI in
             var path = Substring(prefix)

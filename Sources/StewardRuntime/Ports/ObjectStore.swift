@@ -6,11 +6,14 @@ public struct StoredObject: Sendable, Hashable {
     public var size: Int
     /// The store's version of the object (a Cloud Storage generation), when it has one.
     public var generation: String?
+    /// A digest of the content the store keeps (Cloud Storage's base64 MD5), when it has one.
+    public var contentHash: String?
 
-    public init(uri: StorageURI, size: Int, generation: String? = nil) {
+    public init(uri: StorageURI, size: Int, generation: String? = nil, contentHash: String? = nil) {
         self.uri = uri
         self.size = size
         self.generation = generation
+        self.contentHash = contentHash
     }
 
     /// The last path segment.
