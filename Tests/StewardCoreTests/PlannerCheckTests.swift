@@ -26,8 +26,8 @@ struct PlannerCheckTests {
     }
 
     static func plan(_ observed: ObservedState, manifests: ManifestSet = manifests(), facts: SourceFacts = Fixture.facts(),
-                     retried: Set<ResourceID> = []) -> Plan {
-        Planner().plan(manifests: manifests, source: facts, observed: observed, now: Fixture.at(10), retried: retried)
+                     retried: Set<ResourceID> = [], now: Instant = Fixture.at(10)) -> Plan {
+        Planner().plan(manifests: manifests, source: facts, observed: observed, now: now, retried: retried)
     }
 
     static func due(_ plan: Plan) -> RunCheck? {
@@ -83,7 +83,7 @@ struct PlannerCheckTests {
         #expect(Self.due(retried)?.key == check.key)
     }
 
-    @Test("a check that could not run is started again, a few times, then the Pipeline stalls")
+    @Test("a check that could not run is started again, at once and then backing off, then the Pipeline stalls")
     func couldNotRun() throws {
         let check = try #require(Self.due(Self.plan(Self.observed())))
         var checks: [ObservedCheck] = []
@@ -93,11 +93,19 @@ struct PlannerCheckTests {
             vanished.attempt = attempt
             vanished.state = .failed
             vanished.message = "the check's process vanished"
+            vanished.finishedAt = Fixture.at(100)
             checks.append(vanished)
-            let next = Self.plan(Self.observed(checks: checks))
-            if attempt < 3 {
-                #expect(Self.due(next)?.attempt == attempt + 1)
-            } else {
+            let next = Self.plan(Self.observed(checks: checks), now: Fixture.at(101))
+            switch attempt {
+            case 1:
+                #expect(Self.due(next)?.attempt == 2, "the first time at once")
+            case 2:
+                #expect(Self.due(next) == nil)
+                #expect(next.condition(Self.pipelineID)?.reason == "CheckBackingOff")
+                #expect(next.summaryLines == ["run-check wait"])
+                let later = Self.plan(Self.observed(checks: checks), now: Fixture.at(131))
+                #expect(Self.due(later)?.attempt == 3, "30 s later")
+            default:
                 #expect(next.condition(Self.pipelineID)?.reason == "CheckCouldNotRun")
             }
         }

@@ -170,8 +170,14 @@ extension PlanningContext {
         return (dependencies, blockedBy)
     }
 
-    /// How many times a check that could not run (not one that failed) is started again for one key.
+    /// How many times a check that could not run (not one that failed) is started for one key.
     static let checkAttempts = 3
+
+    /// Seconds to wait before starting a check again after `failures` attempts that could not run: the
+    /// first again at once, then 30 s, 60 s, … up to 10 minutes.
+    static func checkBackoff(after failures: Int) -> Double {
+        failures <= 1 ? 0 : min(600, 30 * Double(1 << min(failures - 2, 10)))
+    }
 
     /// The Pipeline's checks for these trees, in order: nil when one is due, running or failed (its change
     /// and the condition are set), else what each passed check observed.
@@ -210,6 +216,16 @@ extension PlanningContext {
                 setCondition(resource, .stalled, "CheckCouldNotRun",
                              "check '\(check.name)' could not run \(couldNotRun.count) times\(last.message.map { ": \($0)" } ?? ""); run 'steward retry Pipeline/\(resource.name)'")
                 return nil
+            }
+            if let last = couldNotRun.last, !retried, Self.checkBackoff(after: couldNotRun.count) > 0 {
+                let due = (last.finishedAt ?? last.createdAt).adding(seconds: Self.checkBackoff(after: couldNotRun.count))
+                if due > now {
+                    changes.append(waitChange(resource, .runCheck, object: last.id, since: last.finishedAt, key: key,
+                                              reason: "check '\(check.name)' could not run (\(last.message ?? "failed")); trying again at \(due.iso8601)"))
+                    setCondition(resource, .progressing, "CheckBackingOff",
+                                 "check '\(check.name)' could not run \(couldNotRun.count == 1 ? "once" : "\(couldNotRun.count) times"); trying again at \(due.iso8601)")
+                    return nil
+                }
             }
             guard let needed = prerequisites(resource, spec, imageTree: imageTree, modulesTree: modulesTree,
                                              last: lastRun(of: resource.name)) else { return nil }

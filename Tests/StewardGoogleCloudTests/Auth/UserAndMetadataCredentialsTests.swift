@@ -97,8 +97,10 @@ struct UserAndMetadataCredentialsTests {
         try await withTemporaryDirectory { home async throws in
             try await withLocalServer(router) { base async throws in
                 let host = String(base.dropFirst("http://".count))
+                // The probe's 3 s are for a real metadata server; a test server on a loaded machine gets longer.
                 let adc = ApplicationDefaultCredentials(environment: ["HOME": home, "GCE_METADATA_HOST": host],
-                                                        transport: AsyncHTTPTransport(), logger: quietLogger)
+                                                        transport: AsyncHTTPTransport(), metadataProbeTimeout: 30,
+                                                        logger: quietLogger)
                 #expect(try await adc.resolve() == .metadataServer(host: host))
                 #expect(try await adc.accessToken() == "ya29.metadata-token")
             }
