@@ -9,9 +9,17 @@ struct ManifestLinker {
     /// because they are declared twice or refer to one that is.
     func link(_ declarations: [Declaration]) -> (resources: [Resource], held: [HeldResource]) {
         // Two declarations of one kind and name are ambiguous: both are reported, neither is used.
-        let byID = Dictionary(grouping: declarations) { ResourceID($0.kind, $0.name) }
+        // Counted first, so that only the rare duplicates are collected (declarations are large).
+        var counts: [ResourceID: Int] = [:]
+        counts.reserveCapacity(declarations.count)
+        for declaration in declarations { counts[ResourceID(declaration.kind, declaration.name), default: 0] += 1 }
         var duplicates: [ResourceID: [Declaration]] = [:]
-        for (id, group) in byID where group.count > 1 { duplicates[id] = group }
+        if counts.values.contains(where: { $0 > 1 }) {
+            for declaration in declarations {
+                let id = ResourceID(declaration.kind, declaration.name)
+                if counts[id, default: 0] > 1 { duplicates[id, default: []].append(declaration) }
+            }
+        }
         var held: [ResourceID: HeldResource] = [:]
         for (id, group) in duplicates {
             let places = group.map(\.nameLocation)
