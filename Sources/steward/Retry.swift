@@ -10,7 +10,7 @@ import StewardRuntime
 /// so a person need not stop the service.
 struct Retry: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Try a stalled resource's actions again, on the next reconcile (a running serve included).",
+        abstract: "Try a stalled resource's actions, or its failed check, again on the next reconcile (a running serve included).",
         discussion: """
         A resource is Stalled when an action of it failed in a way retrying cannot fix by itself (a permission \
         denied, an invalid request). Fix the cause, then run 'steward retry Pipeline/NAME'. A commit that \
