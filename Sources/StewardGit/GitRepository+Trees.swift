@@ -26,7 +26,11 @@ extension GitRepository {
     ///
     /// For reading many files (all manifests) without an actor hop per file.
     public func readFiles(under folder: String, at commit: CommitID) throws -> [(path: String, bytes: [UInt8])] {
-        try readFiles(under: folder, at: commit, maximumSize: .max).map { ($0.path, $0.bytes ?? []) }
+        var files: [(path: String, bytes: [UInt8])] = []
+        try visitBlobs(under: folder, at: commit) { path, entry in
+            files.append((path: path, bytes: try readBlob(git_tree_entry_id(entry))))
+        }
+        return files
     }
 
     /// Like `readFiles(under:at:)`, but a blob over `maximumSize` bytes is not read: its size comes from the
