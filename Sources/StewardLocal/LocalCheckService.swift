@@ -114,7 +114,7 @@ public final class LocalCheckService: CheckService {
         case .failed:
             if let code = record.exitCode {
                 failedByResult = code != timedOut
-                if code == timedOut { message = "timed out after \(describe(request.timeout))" + (message.map { " (\($0))" } ?? "") }
+                if code == timedOut { message = "timed out after \(formatDuration(seconds: request.timeout))" + (message.map { " (\($0))" } ?? "") }
             }
         case .succeeded:
             if let path = request.template, let destination = request.templateDestination {
@@ -143,12 +143,5 @@ public final class LocalCheckService: CheckService {
                              attempt: request.attempt, state: state, exitCode: record.exitCode, message: message,
                              failedByResult: failedByResult, template: template, templateDigest: digest,
                              createdAt: record.createdAt, finishedAt: observation.finishedAt)
-    }
-
-    static func describe(_ seconds: Double) -> String {
-        let whole = Int(seconds)
-        if whole % 3600 == 0 { return "\(whole / 3600)h" }
-        if whole % 60 == 0 { return "\(whole / 60)m" }
-        return "\(whole)s"
     }
 }

@@ -157,31 +157,10 @@ final class NodeReader {
         return nil
     }
 
-    /// A duration such as `90s`, `10m`, `1h` or `1h30m`, in seconds; more than zero.
+    /// A duration such as `90s`, `10m`, `1h` or `1h30m` (`parseDuration`), in seconds; more than zero.
     func duration(_ node: Node, field: String) -> Double? {
         guard let text = string(node) else { return nil }
-        var seconds = 0.0
-        var number = ""
-        var valid = !text.isEmpty
-        for character in text {
-            if character.isASCII, character.isNumber || character == "." {
-                number.append(character)
-                continue
-            }
-            let unit: Double? = switch character {
-            case "s": 1
-            case "m": 60
-            case "h": 3600
-            default: nil
-            }
-            guard let unit, let value = Double(number) else {
-                valid = false
-                break
-            }
-            seconds += value * unit
-            number = ""
-        }
-        guard valid, number.isEmpty, seconds > 0 else {
+        guard let seconds = parseDuration(text), seconds > 0 else {
             error(node, "invalid \(field) '\(Self.clip(text))'", hint: "write a duration such as '90s', '10m' or '1h30m'")
             return nil
         }

@@ -81,31 +81,7 @@ struct DurationArgument: ExpressibleByArgument, Sendable, CustomStringConvertibl
             seconds = plain
             return
         }
-        var total = 0.0
-        var number = ""
-        var unit = ""
-        func flush() -> Bool {
-            guard let value = Double(number) else { return false }
-            switch unit {
-            case "ms": total += value / 1000
-            case "s": total += value
-            case "m": total += value * 60
-            case "h": total += value * 3600
-            default: return false
-            }
-            number = ""
-            unit = ""
-            return true
-        }
-        for character in argument {
-            if character.isNumber || character == "." {
-                if !unit.isEmpty { guard flush() else { return nil } }
-                number.append(character)
-            } else {
-                unit.append(character)
-            }
-        }
-        guard flush() else { return nil }
-        seconds = total
+        guard let parsed = parseDuration(argument) else { return nil }
+        seconds = parsed
     }
 }

@@ -130,6 +130,37 @@ public struct Instant: Sendable, Hashable, Codable, Comparable, CustomStringConv
     }
 }
 
+/// Seconds in a duration written `500ms`, `90s`, `10m`, `1h30m` (numbers with units, run together); nil for
+/// anything else, a bare number included.
+public func parseDuration(_ text: String) -> Double? {
+    var total = 0.0
+    var number = ""
+    var unit = ""
+    func flush() -> Bool {
+        guard let value = Double(number) else { return false }
+        switch unit {
+        case "ms": total += value / 1000
+        case "s": total += value
+        case "m": total += value * 60
+        case "h": total += value * 3600
+        default: return false
+        }
+        number = ""
+        unit = ""
+        return true
+    }
+    for character in text {
+        if character.isASCII, character.isNumber || character == "." {
+            if !unit.isEmpty { guard flush() else { return nil } }
+            number.append(character)
+        } else {
+            unit.append(character)
+        }
+    }
+    guard flush() else { return nil }
+    return total
+}
+
 /// A human duration: `45s`, `3m 10s`, `2h 5m`, `3d 4h`.
 public func formatDuration(seconds: Double) -> String {
     let s = Int(max(0, seconds).rounded(.down))
