@@ -5,7 +5,7 @@ import StewardCore
 ///
 /// Like a pipeline run's record: the outcome is read from the files beside it (`exit`, `cancelled`)
 /// and the process; `state` and the fields after it are copied here once observed.
-struct BatchJobRecord: Sendable, Hashable, Codable {
+struct BatchJobRecord: Sendable, Hashable, LocalRecord {
     static let fileName = "job.json"
     static let instancesName = "instances.txt"
 
@@ -25,15 +25,6 @@ struct BatchJobRecord: Sendable, Hashable, Codable {
 
     var key: String { request.key }
 
-    func encoded() throws -> [UInt8] {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        return Array(try encoder.encode(self)) + [0x0A]
-    }
-
-    static func decode(_ bytes: [UInt8]) throws -> BatchJobRecord {
-        try JSONDecoder().decode(BatchJobRecord.self, from: Data(bytes))
-    }
 
     func observed(state: WorkState, message: String? = nil) -> ObservedBatchJob {
         ObservedBatchJob(id: id, displayName: request.displayName, evaluation: request.evaluation, key: request.key,

@@ -5,7 +5,7 @@ import StewardCore
 ///
 /// Like a run's record: the outcome is judged from the files beside it and the process; `state` and the
 /// fields after it are copied here once observed.
-struct CheckRecord: Sendable, Hashable, Codable {
+struct CheckRecord: Sendable, Hashable, LocalRecord {
     static let fileName = "check.json"
     /// The scratch folder: a copy of the image with the modules in place, where the command runs.
     static let workName = "work"
@@ -23,15 +23,6 @@ struct CheckRecord: Sendable, Hashable, Codable {
 
     var key: String { request.key }
 
-    func encoded() throws -> [UInt8] {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        return Array(try encoder.encode(self)) + [0x0A]
-    }
-
-    static func decode(_ bytes: [UInt8]) throws -> CheckRecord {
-        try JSONDecoder().decode(CheckRecord.self, from: Data(bytes))
-    }
 }
 
 extension CheckRecord: DetachedJobRecord {}

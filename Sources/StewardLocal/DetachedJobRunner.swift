@@ -5,7 +5,7 @@ import StewardCore
 import StewardRuntime
 
 /// What a detached job's record holds: pipeline runs and batch jobs alike.
-protocol DetachedJobRecord: Sendable {
+protocol DetachedJobRecord: LocalRecord, Sendable {
     static var fileName: String { get }
     /// The key of what was asked for: a folder holding a job of another key is refused.
     var key: String { get }
@@ -16,8 +16,6 @@ protocol DetachedJobRecord: Sendable {
     var exitCode: Int32? { get set }
     var message: String? { get set }
     var process: ProcessIdentity? { get set }
-    func encoded() throws -> [UInt8]
-    static func decode(_ bytes: [UInt8]) throws -> Self
 }
 
 /// How a job is launched: the command, where, and with what environment.

@@ -2,7 +2,7 @@ import Foundation
 import StewardCore
 
 /// `endpoints/<resource>.json`: an endpoint, its deployed models and its traffic split.
-struct EndpointRecord: Sendable, Hashable, Codable {
+struct EndpointRecord: Sendable, Hashable, LocalRecord {
     /// The Endpoint resource's name in the manifests.
     var resource: String
     /// The endpoint's id: its resource name, locally.
@@ -14,15 +14,6 @@ struct EndpointRecord: Sendable, Hashable, Codable {
     /// Percent of traffic by deployed model id.
     var trafficSplit: [String: Int]
 
-    func encoded() throws -> [UInt8] {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        return Array(try encoder.encode(self)) + [0x0A]
-    }
-
-    static func decode(_ bytes: [UInt8]) throws -> EndpointRecord {
-        try JSONDecoder().decode(EndpointRecord.self, from: Data(bytes))
-    }
 
     var observed: ObservedEndpoint {
         ObservedEndpoint(resource: resource, id: id, displayName: displayName, deployedModels: deployedModels,

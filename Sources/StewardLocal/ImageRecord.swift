@@ -2,7 +2,7 @@ import Foundation
 import StewardCore
 
 /// `.steward-image.json`: how an image folder was made.
-struct ImageRecord: Sendable, Hashable, Codable {
+struct ImageRecord: Sendable, Hashable, LocalRecord {
     static let fileName = ".steward-image.json"
     static let buildLogName = ".steward-build.log"
 
@@ -21,15 +21,6 @@ struct ImageRecord: Sendable, Hashable, Codable {
     /// The `local.build` command that ran (nil: none, or a record from before it was kept).
     var build: String?
 
-    func encoded() throws -> [UInt8] {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        return Array(try encoder.encode(self)) + [0x0A]
-    }
-
-    static func decode(_ bytes: [UInt8]) throws -> ImageRecord {
-        try JSONDecoder().decode(ImageRecord.self, from: Data(bytes))
-    }
 
     func observed(as name: String) -> ObservedImage {
         ObservedImage(name: name, tree: tree, state: state, buildID: nil, startedAt: startedAt, message: message,

@@ -2,7 +2,7 @@ import Foundation
 import StewardCore
 
 /// `models/<model id>/model.json`: an uploaded model. Its files are beside it in `files/`.
-struct ModelRecord: Sendable, Hashable, Codable {
+struct ModelRecord: Sendable, Hashable, LocalRecord {
     static let fileName = "model.json"
     static let filesName = "files"
 
@@ -27,15 +27,6 @@ struct ModelRecord: Sendable, Hashable, Codable {
         self.createdAt = createdAt
     }
 
-    func encoded() throws -> [UInt8] {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        return Array(try encoder.encode(self)) + [0x0A]
-    }
-
-    static func decode(_ bytes: [UInt8]) throws -> ModelRecord {
-        try JSONDecoder().decode(ModelRecord.self, from: Data(bytes))
-    }
 
     /// The record of the model in `folder` (`models/<model id>`); `not_found` when there is none.
     static func load(_ folder: String) throws -> ModelRecord {

@@ -2,7 +2,7 @@ import Foundation
 import StewardCore
 
 /// `releases/<owner>/<name>/<tag>/release.json`: a release. Its assets are files in `assets/` beside it.
-struct ReleaseRecord: Sendable, Hashable, Codable {
+struct ReleaseRecord: Sendable, Hashable, LocalRecord {
     static let fileName = "release.json"
     static let assetsName = "assets"
 
@@ -29,13 +29,4 @@ struct ReleaseRecord: Sendable, Hashable, Codable {
         self.createdAt = createdAt
     }
 
-    func encoded() throws -> [UInt8] {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        return Array(try encoder.encode(self)) + [0x0A]
-    }
-
-    static func decode(_ bytes: [UInt8]) throws -> ReleaseRecord {
-        try JSONDecoder().decode(ReleaseRecord.self, from: Data(bytes))
-    }
 }

@@ -5,7 +5,7 @@ import StewardCore
 ///
 /// The run's outcome is judged from the files beside it (`pid`, `exit`, `cancelled`) and the process;
 /// `state` and the fields after it are copied here once observed, for people reading the folder.
-struct RunRecord: Sendable, Hashable, Codable {
+struct RunRecord: Sendable, Hashable, LocalRecord {
     static let fileName = "run.json"
     typealias Phase = DetachedJob.Phase
 
@@ -24,15 +24,6 @@ struct RunRecord: Sendable, Hashable, Codable {
 
     var key: String { request.key }
 
-    func encoded() throws -> [UInt8] {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        return Array(try encoder.encode(self)) + [0x0A]
-    }
-
-    static func decode(_ bytes: [UInt8]) throws -> RunRecord {
-        try JSONDecoder().decode(RunRecord.self, from: Data(bytes))
-    }
 
     func observed(state: WorkState, finishedAt: Instant? = nil, message: String? = nil) -> ObservedRun {
         // A succeeded run offers its model folder, and its blessing when the Pipeline reports one (TFX's `BLESSED` file).
