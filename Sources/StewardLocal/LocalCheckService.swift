@@ -7,7 +7,9 @@ import StewardRuntime
 /// A Pipeline's checks as detached local processes: `checks/<check id>/` holds `check.json`, `log.txt`,
 /// the wrapper's claim `pid`, `exit`, and `work/`, a scratch copy of the image folder with the modules
 /// copy in place, where `/bin/sh -c COMMAND` runs (so a check never writes into the stored image or the
-/// module copy). Starting and observing are `DetachedJobRunner`'s, as for runs.
+/// module copy). Starting and observing are `DetachedJobRunner`'s, as for runs. Once a check passed (and its
+/// template, if any, is stored and its digest recorded in `check.json`), `work/` is removed; a failed check's is
+/// kept for a post-mortem.
 ///
 /// The command runs under `timeout`: one that takes longer is stopped and counts as a check that could not
 /// run (exit 124), not as a failed one. A check that names a template and exits 0 must have written that
@@ -117,25 +119,40 @@ public final class LocalCheckService: CheckService {
                 if code == timedOut { message = "timed out after \(formatDuration(seconds: request.timeout))" + (message.map { " (\($0))" } ?? "") }
             }
         case .succeeded:
+            let folder = layout.check(id: request.checkID)
+            let work = folder + "/" + CheckRecord.workName
+            var kept = true
             if let path = request.template, let destination = request.templateDestination {
-                let folder = layout.check(id: request.checkID)
-                let produced = folder + "/" + CheckRecord.workName + "/" + path.value
                 let name = path.value.split(separator: "/").last.map(String.init) ?? path.value
                 let stored = destination.appending(name)
-                if let bytes = try? LocalFiles.read(produced) {
+                // Recorded once; a look that raced the first one finds it in the record on disk.
+                let recorded = record.templateDigest
+                    ?? (try? CheckRecord.decode(LocalFiles.read(folder + "/" + CheckRecord.fileName)))?.templateDigest
+                if let recorded {
+                    template = stored
+                    digest = recorded
+                } else if let bytes = try? LocalFiles.read(work + "/" + path.value) {
                     let target = layout.path(for: stored)
                     if !LocalFiles.exists(target) {
                         try? LocalFiles.makeDirectories(LocalFiles.parent(of: target))
                         try? LocalFiles.writeAtomically(bytes, to: target)
                     }
+                    var updated = record
+                    updated.templateDigest = ContentKey.digest(of: bytes)
+                    kept = LocalFiles.exists(target)
+                        && (try? LocalFiles.writeAtomically(updated.encoded(), to: folder + "/" + CheckRecord.fileName)) != nil
                     template = stored
-                    digest = ContentKey.digest(of: bytes)
+                    digest = updated.templateDigest
                 } else {
                     state = .failed
                     failedByResult = true
+                    kept = false
                     message = "the command exited 0 but wrote no template '\(path)' (relative to the image context)"
                 }
             }
+            // A passed check needs its scratch copy no more (its record and log stay): it would hold a copy of the
+            // image for every commit checked.
+            if kept { LocalFiles.removeTree(work) }
         default:
             break
         }
