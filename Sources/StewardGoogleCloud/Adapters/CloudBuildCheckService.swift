@@ -43,10 +43,17 @@ public struct CloudBuildCheckService: CheckService {
         let producesTemplates = builds.contains { $0.status == .success && $0.artifacts?.objects?.location != nil }
         let stored = producesTemplates ? try await objects.list(staging.appending("steward/templates"), delimiter: nil).objects : []
         let digests = Dictionary(stored.map { ($0.uri, $0.contentHash) }, uniquingKeysWith: { a, _ in a })
+        // The planner judges a check by its newest attempt: only that one's log is worth a read.
+        var newest: [String: Int] = [:]
+        for check in builds.compactMap(Self.observedCheck) {
+            let slot = check.pipeline + "/" + check.name + "/" + check.key
+            newest[slot] = max(newest[slot] ?? 0, check.attempt)
+        }
         var checks: [ObservedCheck] = []
         for build in builds {
             guard var check = Self.observedCheck(build) else { continue }
-            if check.state == .failed, check.failedByResult, let id = build.id, let bucket = build.logsBucket,
+            let isNewest = newest[check.pipeline + "/" + check.name + "/" + check.key] == check.attempt
+            if check.state == .failed, check.failedByResult, isNewest, let id = build.id, let bucket = build.logsBucket,
                let logs = try? StorageURI.parse(bucket).get() {
                 let log = try? await objects.read(logs.appending("log-\(id).txt"))
                 if let tail = log.map({ Self.tail(String(decoding: $0, as: UTF8.self)) }), !tail.isEmpty {
