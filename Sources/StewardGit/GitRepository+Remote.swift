@@ -113,8 +113,9 @@ extension GitRepository {
         return pointer
     }
 
-    /// Reads what every command needs first from a cache: the commit of each fetched branch, and the whole tree
-    /// of the default branch. Throws what could not be read.
+    /// Reads what every command needs first from a cache: the commit of each fetched branch and its root tree.
+    /// Throws what could not be read. Cheap, as it runs on every open; damage deeper in a tree is found when a
+    /// read fails (`healAfter`).
     func verifyReadable() throws {
         var iterator: OpaquePointer?
         try LibGit2.check(git_reference_iterator_glob_new(&iterator, handle.pointer, "refs/remotes/origin/*"))
@@ -131,11 +132,14 @@ extension GitRepository {
             guard peeled == 0 else {
                 throw GitError.libgit2(code: peeled, message: "'\(name)': \(LibGit2.lastMessage())")
             }
-            git_object_free(commit)
+            defer { git_object_free(commit) }
+            var tree: OpaquePointer?
+            let treeCode = git_commit_tree(&tree, commit)
+            guard treeCode == 0 else {
+                throw GitError.libgit2(code: treeCode, message: "the tree of '\(name)': \(LibGit2.lastMessage())")
+            }
+            git_tree_free(tree)
         }
-        // No default branch (an empty remote) is no damage.
-        guard let head = try? resolve("HEAD") else { return }
-        try visitBlobs(under: "", at: head) { _, _ in }
     }
 
     /// After a read of a remote's cache failed: when the failure is libgit2's own (an object it could not

@@ -65,22 +65,25 @@ public final class LibGit2Source: Source {
     public func files(under folder: StewardCore.RepositoryPath, excluding: StewardCore.RepositoryPath?,
                       at commit: String) async throws -> [SourceFile] {
         let id = try commitID(commit)
-        let listed = try await repository.listFiles(under: folder.value, at: id)
-        let prefix = folder.value.isEmpty ? "" : folder.value + "/"
-        var out: [SourceFile] = []
-        out.reserveCapacity(listed.count)
-        for file in listed {
-            if let excluding, excluding.contains(StewardCore.RepositoryPath(unchecked: file.path)) { continue }
-            guard file.mode != .symlink else { continue }
-            let bytes = try await repository.readBlob(file.blobID)
-            out.append(SourceFile(path: String(file.path.dropFirst(prefix.count)), bytes: bytes,
-                                  executable: file.mode == .executable))
+        return try await healing {
+            let listed = try await repository.listFiles(under: folder.value, at: id)
+            let prefix = folder.value.isEmpty ? "" : folder.value + "/"
+            var out: [SourceFile] = []
+            out.reserveCapacity(listed.count)
+            for file in listed {
+                if let excluding, excluding.contains(StewardCore.RepositoryPath(unchecked: file.path)) { continue }
+                guard file.mode != .symlink else { continue }
+                let bytes = try await repository.readBlob(file.blobID)
+                out.append(SourceFile(path: String(file.path.dropFirst(prefix.count)), bytes: bytes,
+                                      executable: file.mode == .executable))
+            }
+            return out
         }
-        return out
     }
 
     public func export(_ folder: StewardCore.RepositoryPath, excluding: StewardCore.RepositoryPath?, at commit: String,
                        to directory: String) async throws {
+        // Not healed and tried again here: a second export would meet the first one's files in `directory`.
         try await repository.export(path: folder.value, excluding: excluding?.value, at: try commitID(commit), to: directory)
     }
 
